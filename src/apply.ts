@@ -1,0 +1,288 @@
+import { postGrants } from "./cakewalk/post-grants.js";
+import { commentResults } from "./comments.js";
+import { diffAccesses } from "./diff.js";
+import { ActionError, errorMessage } from "./errors.js";
+import { applyRefusal } from "./event.js";
+import type { GitHub } from "./github/client.js";
+import {
+  loadBase,
+  loadHead,
+  requireCakewalk,
+  requireGitHub,
+  type Job,
+} from "./job.js";
+import { classifyAgainstLive, readLive } from "./live.js";
+import type { AccessGrant, ReportEntry } from "./model.js";
+
+/** Where an apply starts from, decided from the applied commit. */
+interface Anchor {
+  /** The commit to diff against; absent when comparing with live only. */
+  baseSha?: string;
+  /** Compare the whole manifest with live Cakewalk. */
+  full: boolean;
+  /** Move the ref to this commit even if it does not descend from it. */
+  reanchor: boolean;
+  /** The run's commit is already applied (or older): nothing to do. */
+  nothingToDo?: boolean;
+}
+
+/**
+ * Apply: post to Cakewalk what the default branch's manifest gained since
+ * the applied commit, then move the applied commit forward. The ref moves
+ * only when every entry succeeded, so a failed entry is retried next run.
+ */
+export async function apply(job: Job, defaultBranch: string): Promise<void> {
+  const { settings, context, report, log } = job;
+  report.mode = "apply";
+  const refusal = applyRefusal(context, defaultBranch);
+  if (refusal) throw new ActionError("refused", refusal);
+  const github = requireGitHub(
+    job,
+    "apply records the applied commit in a ref",
+  );
+  requireCakewalk(job, "apply posts accesses to Cakewalk");
+
+  const applied = await github.readRef(settings.stateRef);
+  report.appliedSha = applied;
+  log.info(
+    `Applied commit (${settings.stateRef}): ` +
+      (applied ? applied.slice(0, 12) : "none yet"),
+  );
+  const anchor = await chooseAnchor(job, github, applied);
+  report.baseSha = anchor.baseSha;
+  report.scope = anchor.full ? "full" : "diff";
+  if (anchor.nothingToDo) return;
+
+  try {
+    await applyFrom(job, github, anchor, applied);
+  } catch (error) {
+    if (error instanceof ActionError) {
+      report.failure ??= { reason: error.reason, message: error.message };
+    }
+    throw error;
+  } finally {
+    await commentResults(job, anchor.baseSha).catch((error: unknown) =>
+      log.warning(
+        `Could not comment the results on the pull requests: ` +
+          `${errorMessage(error)}. The job summary has them.`,
+      ),
+    );
+  }
+}
+
+async function applyFrom(
+  job: Job,
+  github: GitHub,
+  anchor: Anchor,
+  applied: string | undefined,
+): Promise<void> {
+  const { settings, report, log } = job;
+  const cakewalk = job.cakewalk!;
+  const head = await loadHead(job);
+  const base = anchor.baseSha
+    ? await loadBase(job, anchor.baseSha, true)
+    : { accesses: [], problems: [] };
+  const changeSet = diffAccesses(base.accesses, head.resolution.accesses);
+  report.planHash = changeSet.hash;
+
+  // The diff decides what to post; the full scope posts the whole manifest.
+  // Either way, what Cakewalk already holds at the same level is skipped.
+  const wanted = anchor.full
+    ? head.resolution.accesses
+    : changeSet.changes
+        .filter((c) => c.kind === "grant" || c.kind === "level-change")
+        .map((c) => c.head!);
+  const removals: ReportEntry[] = changeSet.changes
+    .filter((c) => c.kind === "removal")
+    .map((c) => ({ status: "removal", access: c.base! }));
+  log.info(`Reading live accesses of ${countApps(wanted)} work app(s)`);
+  const live = await readLive(
+    cakewalk,
+    wanted.map((a) => a.app.id!),
+  );
+  report.entries = [...classifyAgainstLive(wanted, live), ...removals];
+
+  const toPost = report.entries.filter(
+    (e) => e.status === "grant" || e.status === "level-change",
+  );
+  log.info(
+    `${toPost.length} access(es) to post, ` +
+      `${report.entries.length - toPost.length - removals.length} already ` +
+      `in place, ${removals.length} removed from the manifest (not revoked)`,
+  );
+
+  if (settings.maxGrants !== undefined && toPost.length > settings.maxGrants) {
+    for (const entry of toPost) entry.status = "not-posted";
+    throw new ActionError(
+      "too-many-grants",
+      `This run would post ${toPost.length} accesses, more than ` +
+        `max-grants (${settings.maxGrants}). Nothing was posted. If the ` +
+        "change is intended, re-run it by hand (workflow_dispatch) with a " +
+        "higher max-grants, or split it into smaller pull requests.",
+    );
+  }
+  if (settings.dryRun) {
+    report.notes.push(
+      "Dry run: nothing was posted to Cakewalk and the applied commit was " +
+        "not moved.",
+    );
+    return;
+  }
+
+  await post(job, toPost);
+  await moveAppliedRef(job, github, anchor, applied);
+}
+
+/** Posts the entries and records each outcome on it. */
+async function post(job: Job, entries: ReportEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const { entries: results, stoppedBy } = await postGrants(
+    job.cakewalk!,
+    entries.map((e) => grantOf(e)),
+    { batchSize: job.settings.batchSize, log: job.log },
+  );
+  results.forEach((result, i) => {
+    const entry = entries[i]!;
+    if (result.outcome === "posted") {
+      entry.status =
+        entry.status === "level-change" ? "level-changed" : "granted";
+    } else if (result.outcome === "failed") {
+      entry.status = "failed";
+      entry.error = result.error;
+    } else {
+      entry.status = "not-posted";
+    }
+  });
+  if (stoppedBy) throw stoppedBy;
+  const failed = entries.filter((e) => e.status === "failed").length;
+  if (failed > 0) {
+    throw new ActionError(
+      "partial",
+      `${failed} of ${entries.length} accesses failed in Cakewalk; the ` +
+        "others were granted. The applied commit was not moved, so the next " +
+        "run (or a re-run of this one) retries the failed ones after you " +
+        "fix them.",
+    );
+  }
+}
+
+function grantOf(entry: ReportEntry): AccessGrant {
+  return {
+    workAppId: entry.access.app.id!,
+    userId: entry.access.user.id!,
+    permissionLevelId: entry.access.permissionLevel?.id ?? null,
+  };
+}
+
+function countApps(accesses: { app: { id?: string } }[]): number {
+  return new Set(accesses.map((a) => a.app.id)).size;
+}
+
+/**
+ * Decides the base of the comparison (SPEC "The last applied commit"):
+ * the `base` input on a manual run, else the applied commit when the run's
+ * commit descends from it; the whole manifest when there is no applied
+ * commit yet; a clear stop when history was rewritten.
+ */
+async function chooseAnchor(
+  job: Job,
+  github: GitHub,
+  applied: string | undefined,
+): Promise<Anchor> {
+  const { settings, context, report, log } = job;
+  const manual = context.eventName === "workflow_dispatch";
+  const full = settings.scope === "full";
+
+  if (settings.base && !manual) {
+    log.warning(
+      `Input "base" is "${settings.base}", but it is used only on ` +
+        "workflow_dispatch runs; this run compares with the applied commit.",
+    );
+  }
+  if (settings.base && manual) {
+    const baseSha = await job.git.resolveCommit(settings.base);
+    log.info(`Comparing with the "base" input: ${baseSha.slice(0, 12)}`);
+    return { baseSha, full, reanchor: true };
+  }
+  if (!applied) {
+    report.notes.push(
+      `First apply: no applied commit is recorded yet (\`${settings.stateRef}\`), ` +
+        "so the whole manifest is compared with live Cakewalk and only what " +
+        "is missing there is posted.",
+    );
+    return { full: true, reanchor: false };
+  }
+
+  const relation = await github.compare(applied, report.headSha);
+  if (relation?.status === "behind") {
+    report.notes.push(
+      `This run's commit is older than the applied commit ` +
+        `${applied.slice(0, 12)}: it was applied already. Nothing to do.`,
+    );
+    return { full: false, reanchor: false, nothingToDo: true };
+  }
+  if (relation?.status === "ahead" || relation?.status === "identical") {
+    return { baseSha: applied, full, reanchor: false };
+  }
+  if (full && manual) {
+    return { full: true, reanchor: true };
+  }
+  throw new ActionError(
+    "base-not-found",
+    `The applied commit ${applied} (${settings.stateRef}) is ` +
+      (relation
+        ? "not an ancestor of"
+        : "unknown to the repository, so not an ancestor of") +
+      ` this run's commit ${report.headSha.slice(0, 12)}: history was ` +
+      "rewritten. Nothing was posted. To re-anchor, run this workflow by " +
+      "hand (workflow_dispatch) on the default branch with `base` set to " +
+      "the commit whose manifest Cakewalk reflects, or with `scope: full` " +
+      "to compare the whole manifest with Cakewalk.",
+  );
+}
+
+/**
+ * Moves the applied commit to the run's commit, only forward and only if
+ * nobody moved it since it was read (compare-and-swap). A re-anchoring
+ * manual run may move it anywhere, still only from the value it read.
+ */
+async function moveAppliedRef(
+  job: Job,
+  github: GitHub,
+  anchor: Anchor,
+  applied: string | undefined,
+): Promise<void> {
+  const { settings, report, log } = job;
+  const to = report.headSha;
+  if (applied === to) return;
+  const forward =
+    !applied || (await github.compare(applied, to))?.status === "ahead";
+  if (!forward && !anchor.reanchor) return;
+
+  const moved = await github.moveRef({
+    ref: settings.stateRef,
+    from: applied,
+    to,
+    force: !forward,
+  });
+  if (moved === "conflict") {
+    throw new ActionError(
+      "state-conflict",
+      `${settings.stateRef} moved while this run was applying (another run ` +
+        "applied at the same time). The accesses above were posted; the ref " +
+        "was not forced. Re-run this workflow to bring it up to date; the " +
+        "re-run posts only what Cakewalk lacks. Use a `concurrency:` group " +
+        "to keep runs from overlapping.",
+    );
+  }
+  report.appliedSha = to;
+  if (!forward) {
+    const message =
+      `Re-anchored ${settings.stateRef} to ${to.slice(0, 12)}` +
+      (applied ? ` (it was ${applied.slice(0, 12)}, not an ancestor).` : ".");
+    log.info(message);
+    report.notes.push(message);
+  } else {
+    log.info(`Moved ${settings.stateRef} to ${to.slice(0, 12)}`);
+  }
+}

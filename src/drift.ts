@@ -1,0 +1,34 @@
+import { ActionError } from "./errors.js";
+import { loadHead, requireCakewalk, type Job } from "./job.js";
+import { classifyAgainstLive, readLive, unmanaged } from "./live.js";
+
+/**
+ * Drift: the whole manifest against the live accesses of the work apps it
+ * names. Writes nothing; fails the step when they differ.
+ */
+export async function drift(job: Job): Promise<void> {
+  const { report, log } = job;
+  report.mode = "drift";
+  report.scope = "full";
+  const cakewalk = requireCakewalk(job, "drift reads live accesses");
+  const { resolution } = await loadHead(job);
+  const wanted = resolution.accesses;
+  const apps = new Map(wanted.map((a) => [a.app.id!, a.app.display]));
+  log.info(`Reading live accesses of ${apps.size} work app(s)`);
+  const live = await readLive(cakewalk, apps.keys());
+  report.entries = [
+    ...classifyAgainstLive(wanted, live),
+    ...unmanaged(wanted, live, apps),
+  ];
+  const differences = report.entries.filter((e) => e.status !== "in-place");
+  if (differences.length > 0) {
+    throw new ActionError(
+      "drift",
+      `Cakewalk differs from the manifest in ${differences.length} ` +
+        "access(es): see the job summary. Grant what is missing with a " +
+        "manual run (workflow_dispatch, `scope: full`); accesses that only " +
+        "Cakewalk has are reported, never revoked.",
+    );
+  }
+  log.info("No drift: Cakewalk matches the manifest for its work apps");
+}

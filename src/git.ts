@@ -1,0 +1,162 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { minimatch } from "minimatch";
+import { ActionError, errorMessage } from "./errors.js";
+import type { Log } from "./log.js";
+
+const run = promisify(execFile);
+
+/** Larger manifests are refused before they are read (SPEC: 10 MiB). */
+export const maxManifestBytes = 10 * 1024 * 1024;
+
+/** One manifest file as stored at a commit. */
+export interface StoredFile {
+  path: string;
+  /** The blob id: equal ids mean equal content. */
+  blob: string;
+  content: Buffer;
+}
+
+/**
+ * Reads files from the workspace's git repository at exact commits, never
+ * from the working tree (an earlier step may have changed it). The default
+ * shallow `actions/checkout` has one commit; any other commit is fetched
+ * from `origin` on demand, one commit deep.
+ */
+export class GitReader {
+  private readonly fetched = new Set<string>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly log: Log,
+  ) {}
+
+  private async git(args: string[]): Promise<string> {
+    const { stdout } = await run("git", args, {
+      cwd: this.dir,
+      encoding: "utf8",
+      maxBuffer: maxManifestBytes * 4,
+    });
+    return stdout;
+  }
+
+  private async gitBytes(args: string[]): Promise<Buffer> {
+    const { stdout } = await run("git", args, {
+      cwd: this.dir,
+      encoding: "buffer",
+      maxBuffer: maxManifestBytes * 2,
+    });
+    return stdout;
+  }
+
+  /** Checks that the workspace is a git repository with an `origin`. */
+  async check(): Promise<void> {
+    try {
+      await this.git(["rev-parse", "--git-dir"]);
+    } catch {
+      throw new ActionError(
+        "invalid-manifest",
+        `The workspace "${this.dir}" is not a git repository: add ` +
+          "`- uses: actions/checkout@v4` before this action.",
+      );
+    }
+  }
+
+  /** Makes sure a commit is present, fetching it when the clone lacks it. */
+  async ensureCommit(sha: string): Promise<void> {
+    if (this.fetched.has(sha) || (await this.hasCommit(sha))) {
+      this.fetched.add(sha);
+      return;
+    }
+    this.log.info(`Fetching commit ${sha.slice(0, 12)} from origin`);
+    try {
+      await this.git(["fetch", "--no-tags", "--depth=1", "origin", sha]);
+    } catch (error) {
+      throw new ActionError(
+        "base-not-found",
+        `Commit ${sha} is not in the checkout and could not be fetched ` +
+          `from origin: ${errorMessage(error).trim()}`,
+      );
+    }
+    if (!(await this.hasCommit(sha))) {
+      throw new ActionError(
+        "base-not-found",
+        `Commit ${sha} could not be fetched from origin.`,
+      );
+    }
+    this.fetched.add(sha);
+  }
+
+  private async hasCommit(sha: string): Promise<boolean> {
+    try {
+      await this.git(["cat-file", "-e", `${sha}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Turns a SHA or a ref name (branch, tag, full ref) into a commit SHA,
+   * fetching it from origin.
+   */
+  async resolveCommit(refOrSha: string): Promise<string> {
+    if (/^[0-9a-f]{40}$/i.test(refOrSha)) {
+      await this.ensureCommit(refOrSha.toLowerCase());
+      return refOrSha.toLowerCase();
+    }
+    try {
+      await this.git(["fetch", "--no-tags", "--depth=1", "origin", refOrSha]);
+      return (await this.git(["rev-parse", "FETCH_HEAD^{commit}"])).trim();
+    } catch (error) {
+      throw new ActionError(
+        "base-not-found",
+        `Input "base" is "${refOrSha}", which is neither a commit SHA nor a ` +
+          `ref that origin has: ${errorMessage(error).trim()}`,
+      );
+    }
+  }
+
+  /** The parents of a commit (present in the commit even when shallow). */
+  async parents(sha: string): Promise<string[]> {
+    await this.ensureCommit(sha);
+    const text = await this.git(["cat-file", "-p", sha]);
+    return [...text.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!);
+  }
+
+  /**
+   * The files at a commit that the `manifest` input names: a path, or a
+   * glob matched against every path in the commit's tree.
+   */
+  async manifestFiles(sha: string, pattern: string): Promise<StoredFile[]> {
+    await this.ensureCommit(sha);
+    const listing = await this.git(["ls-tree", "-r", "-z", "--long", sha]);
+    const wanted = pattern.replace(/^\.\//, "");
+    const entries = listing
+      .split("\0")
+      .filter(Boolean)
+      .map((line) => {
+        const [meta, path] = line.split("\t") as [string, string];
+        const [, type, blob, size] = meta.split(/\s+/) as string[];
+        return { path, type, blob: blob!, size: Number(size) };
+      })
+      .filter((e) => e.type === "blob")
+      .filter((e) => e.path === wanted || minimatch(e.path, wanted))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+    const files: StoredFile[] = [];
+    for (const entry of entries) {
+      if (entry.size > maxManifestBytes) {
+        throw new ActionError(
+          "invalid-manifest",
+          `${entry.path} is ${entry.size} bytes at ${sha.slice(0, 12)}: ` +
+            "manifests over 10 MiB are refused. Split it into several " +
+            "files and name them with a glob in the `manifest` input.",
+        );
+      }
+      const content = await this.gitBytes(["cat-file", "blob", entry.blob]);
+      files.push({ path: entry.path, blob: entry.blob, content });
+    }
+    return files;
+  }
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import type { Report } from "../../src/model.js";
+import { commentSize } from "../../src/report/fit.js";
+import { renderResultsComment } from "../../src/report/results-comment.js";
+import { cells, entry, entryRows, report, tableRows } from "./factory.js";
+
+function applied(overrides: Partial<Report> = {}): Report {
+  return report({
+    mode: "apply",
+    appliedSha: "d".repeat(40),
+    entries: [
+      entry("granted", { app: "Slack", user: "Ana" }),
+      entry("level-changed", {
+        app: "Slack",
+        user: "Bo",
+        level: "Admin",
+        previousLevel: "Member",
+      }),
+      entry("in-place", { app: "Slack", user: "Cy" }),
+      entry("failed", {
+        app: "Figma",
+        user: "Di",
+        error: {
+          status: 422,
+          title: "Validation failed",
+          detail: "User <Di> is @offboarding",
+        },
+      }),
+      entry("not-posted", { app: "Zoom", user: "Ed" }),
+      entry("removal", { app: "Zoom", user: "Fay" }),
+    ],
+    ...overrides,
+  });
+}
+
+describe("renderResultsComment", () => {
+  it("counts what was granted, changed, skipped, failed, not posted and not revoked", () => {
+    const body = renderResultsComment(applied(), { pullRequest: 7 });
+    const [header, , counts] = tableRows(body);
+    expect(cells(header!)).toEqual([
+      "Granted",
+      "Level changed",
+      "Skipped: already in place",
+      "Failed",
+      "Not posted",
+      "Removed, not revoked",
+    ]);
+    expect(cells(counts!)).toEqual(["1", "1", "1", "1", "1", "1"]);
+  });
+
+  it("names the pull request and the applied commit", () => {
+    const body = renderResultsComment(applied(), { pullRequest: 7 });
+    expect(body).toContain(
+      "Applied commit `aaaaaaa` after the merge of pull request #7. The " +
+        "applied commit is now `ddddddd`.",
+    );
+  });
+
+  it("lists failures first, with what Cakewalk said, escaped", () => {
+    const body = renderResultsComment(applied(), { pullRequest: 7 });
+    const statuses = entryRows(body).map((row) => cells(row)[0]);
+    expect(statuses).toEqual([
+      "Failed: Validation failed: User &lt;Di&gt; is @\u200doffboarding (HTTP 422)",
+      "Granted",
+      "Level changed",
+      "Already in place",
+      "Not posted: the run stopped before posting it",
+      "Removed from the manifest: not revoked by this action",
+    ]);
+  });
+
+  it("states the failure of the run", () => {
+    const body = renderResultsComment(
+      applied({ failure: { reason: "partial", message: "1 access failed" } }),
+      { pullRequest: 7 },
+    );
+    expect(body).toContain(
+      "> [!CAUTION]\n> The apply did not finish (`partial`): 1 access failed",
+    );
+  });
+
+  describe("comparing with the reviewed plan", () => {
+    it("says when the applied change matches the plan", () => {
+      const body = renderResultsComment(applied(), {
+        pullRequest: 7,
+        hashCheck: "match",
+      });
+      expect(body).toContain(
+        "The applied change matches the plan reviewed on this pull request",
+      );
+      expect(body).not.toContain("[!WARNING]");
+    });
+
+    it("warns when the applied change differs from the plan", () => {
+      const body = renderResultsComment(applied(), {
+        pullRequest: 7,
+        hashCheck: "mismatch",
+      });
+      expect(body).toContain(
+        "> [!WARNING]\n> The applied change differs from the plan that was " +
+          "reviewed on this pull request",
+      );
+    });
+
+    it("warns when no plan comment was found", () => {
+      const body = renderResultsComment(applied(), {
+        pullRequest: 7,
+        hashCheck: "no-plan",
+      });
+      expect(body).toContain(
+        "> [!WARNING]\n> No plan comment was found on this pull request",
+      );
+    });
+
+    it("says nothing about plans for other pull requests in the range", () => {
+      const body = renderResultsComment(applied(), { pullRequest: 6 });
+      expect(body).not.toMatch(/plan comment|matches the plan/);
+    });
+  });
+
+  it("says a dry run posted nothing, and counts what it would do", () => {
+    const body = renderResultsComment(
+      report({
+        mode: "apply",
+        dryRun: true,
+        entries: [entry("grant"), entry("removal", { user: "Old" })],
+      }),
+      { pullRequest: 7 },
+    );
+    expect(body).toContain("### Cakewalk access dry run for `access.yaml`");
+    expect(body).toContain(
+      "Dry run: nothing was posted to Cakewalk and the applied commit was " +
+        "not moved.",
+    );
+    expect(cells(tableRows(body)[2]!)).toEqual(["1", "0", "0", "1"]);
+    expect(entryRows(body).map((row) => cells(row)[0])).toEqual([
+      "Would be granted",
+      "Removed from the manifest: not revoked by this action",
+    ]);
+  });
+
+  it("stays under the comment limit, keeping failures", () => {
+    const entries = Array.from({ length: 5000 }, (_, index) =>
+      entry(index === 4999 ? "failed" : "granted", {
+        user: `User ${index}`,
+        error: index === 4999 ? { title: "Rejected" } : undefined,
+      }),
+    );
+    const body = renderResultsComment(applied({ entries }), {
+      pullRequest: 7,
+    });
+    expect(commentSize(body)).toBeLessThanOrEqual(65_536);
+    expect(body).toContain("| Failed: Rejected | User 4999");
+    expect(body).toMatch(/\d+ rows were left out/);
+  });
+});
