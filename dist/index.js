@@ -30895,7 +30895,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4599);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9263);
 // The bundle's entry: run the action. Everything else is importable without
 // side effects.
 
@@ -30906,7 +30906,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4599:
+/***/ 9263:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30963,6 +30963,8 @@ __nccwpck_require__.d(core_namespaceObject, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
@@ -34064,14 +34066,25 @@ class PostingRun {
         if (this.stoppedBy)
             return;
         await this.post(batch, 1);
-        const failed = batch.filter((index) => this.outcomes.get(index)?.outcome === "failed").length;
-        const notPosted = batch.filter((index) => !this.outcomes.has(index));
+        const count = (outcome) => batch.filter((index) => this.outcomes.get(index)?.outcome === outcome)
+            .length;
         const counts = [
-            failed > 0 ? `${failed} failed` : "",
-            notPosted.length > 0 ? `${notPosted.length} not posted` : "",
-        ].filter(Boolean);
-        this.options.log.info(`Posted batch ${number} of ${total}: ${batch.length} accesses` +
-            (counts.length > 0 ? ` (${counts.join(", ")}).` : "."));
+            [count("posted"), "posted"],
+            [count("failed"), "failed"],
+            [count(undefined), "not posted"],
+        ];
+        const said = counts
+            .filter(([n]) => n > 0)
+            .map(([n, what], at) => `${at === 0 ? accesses(n) : n} ${what}`)
+            .join(", ");
+        // Entries are left unmarked only when the run stopped during the batch.
+        const stopped = count(undefined) > 0 ? `${this.stopReason()}; ` : "";
+        this.options.log.info(`Batch ${number} of ${total}: ${stopped}${said}.`);
+    }
+    stopReason() {
+        return this.stoppedBy instanceof WaitBudgetError
+            ? "the run ran out of time to wait for Cakewalk"
+            : "Cakewalk refused the key";
     }
     /** `round` counts the posts of these entries while the outcome is unknown. */
     async post(batch, round) {
@@ -34119,9 +34132,9 @@ class PostingRun {
         }
         const rest = batch.filter((index) => !isInPlace(this.grants[index], live));
         this.mark(batch.filter((index) => !rest.includes(index)), "posted");
-        this.options.log.info(`Cakewalk gave ${reason} to a post of ${batch.length} accesses; ` +
-            `reading back shows ${batch.length - rest.length} in place, ` +
-            `${rest.length} to post again.`);
+        this.options.log.info(`The outcome of a post of ${accesses(batch.length)} is unknown ` +
+            `(${reason}); reading back shows ${batch.length - rest.length} in ` +
+            `place, ${rest.length} to post again.`);
         if (rest.length === 0)
             return;
         if (round >= this.maxTries) {
@@ -34133,7 +34146,7 @@ class PostingRun {
             return;
         }
         try {
-            await this.client.pause(backoffDelay(round, this.backoffBaseMs), `Posting ${rest.length} accesses again after ${reason}`);
+            await this.client.pause(backoffDelay(round, this.backoffBaseMs), `Posting ${accesses(rest.length)} again (last post: ${reason})`);
         }
         catch (error) {
             this.fail(rest, error);
@@ -34188,6 +34201,10 @@ function isInPlace(grant, live) {
     const wanted = grant.permissionLevelId?.toLowerCase() ?? null;
     return accesses.some((access) => access.user.id.toLowerCase() === grant.userId.toLowerCase() &&
         (access.permissionLevel?.id.toLowerCase() ?? null) === wanted);
+}
+/** "1 access", "2 accesses". */
+function accesses(count) {
+    return `${count} ${count === 1 ? "access" : "accesses"}`;
 }
 function chunk(items, size) {
     const chunks = [];
@@ -34301,7 +34318,6 @@ function readRunContext(env = process.env) {
         apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
         graphqlUrl: env.GITHUB_GRAPHQL_URL ?? "https://api.github.com/graphql",
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        tempDir: env.RUNNER_TEMP ?? env.TMPDIR ?? "/tmp",
         payload,
     };
 }
@@ -51020,6 +51036,50 @@ const REMOVAL_WORDING = "Removed from the manifest: not revoked by this action";
 const UNCHECKED_SENTENCE = "Ids, emails and names were not checked against Cakewalk: no Cakewalk " +
     "credentials (pull requests from forks get no secrets). Only the shape " +
     "of the manifest and its aliases were checked.";
+// Credentials were given, but the run failed (a broken manifest, a refused
+// run, Cakewalk unreachable) before it resolved any reference.
+const STOPPED_SENTENCE = "Ids, emails and names were not checked against Cakewalk: the run " +
+    "stopped before that";
+/**
+ * Why references were not checked against Cakewalk, as a sentence; empty
+ * when they were. Only a run without credentials gets the fork wording.
+ */
+function uncheckedSentence(report) {
+    if (report.checked)
+        return "";
+    if (report.credentials !== true)
+        return UNCHECKED_SENTENCE;
+    return report.failure
+        ? `${STOPPED_SENTENCE} (see the failure above).`
+        : `${STOPPED_SENTENCE}.`;
+}
+/** Whether references were checked against Cakewalk, and if not, why. */
+function checkedAnswer(report) {
+    if (report.checked)
+        return "yes";
+    return report.credentials === true
+        ? "no, the run stopped before checking them"
+        : "no, no Cakewalk credentials";
+}
+// Failures raised only once the accesses are known: with no entries, there
+// was nothing to apply (a state conflict after an empty change, say).
+const FAILURES_AFTER_ACCESSES = new Set([
+    "too-many-grants",
+    "partial",
+    "state-conflict",
+    "drift",
+]);
+/**
+ * True when the report has no entries because the run failed before it
+ * computed them, rather than because there were none.
+ */
+function stoppedBeforeAccesses(report) {
+    return (report.entries.length === 0 &&
+        report.failure !== undefined &&
+        !FAILURES_AFTER_ACCESSES.has(report.failure.reason));
+}
+const STOPPED_BEFORE_ACCESSES = "The run stopped before the accesses were computed (see the failure " +
+    "above), so none are listed.";
 const STATUS_LABELS = {
     grant: "Grant",
     "level-change": "Change level",
@@ -51029,7 +51089,8 @@ const STATUS_LABELS = {
     granted: "Granted",
     "level-changed": "Level changed",
     failed: "Failed",
-    "not-posted": "Not posted: the run stopped before posting it",
+    // Also when Cakewalk refused the whole batch (401/403) and the run stopped.
+    "not-posted": "Not posted: the run stopped (see the failure)",
 };
 // Drift compares the manifest with live Cakewalk, so a "grant" there is an
 // access Cakewalk lacks rather than one a pull request adds.
@@ -51097,10 +51158,21 @@ function errorText(entry) {
     return `${said || "no details from Cakewalk"}${status}`;
 }
 /**
+ * The "Where" cell of an entry. Line 0 means no place in a file: drift's
+ * accesses found in Cakewalk but not in the manifest.
+ */
+function whereCell(report, location) {
+    return location.line < 1 ? "—" : locationLink(report, location);
+}
+/**
  * `file:line`, linked to the line at the run's commit when the report knows
  * where the repository lives.
  */
 function locationLink(report, location) {
+    // No line to link to: name the file alone, if there is one.
+    if (location.line < 1) {
+        return location.file ? escapeMarkdown(location.file) : "—";
+    }
     const text = `${location.file}:${location.line}`;
     const { serverUrl, repository, headSha } = report;
     if (!serverUrl || !repository || !headSha)
@@ -51149,7 +51221,7 @@ function entryRow(report, entry) {
         userCell(entry),
         levelCell(entry),
         escapeMarkdown(entry.access.reason ?? ""),
-        locationLink(report, entry.access.location),
+        whereCell(report, entry.access.location),
     ]);
 }
 /** One heading and table per work app, with only the kept rows. */
@@ -51255,7 +51327,7 @@ function renderPlanComment(report) {
             title(report),
             countsTable(report),
             failureAlert(report),
-            report.checked ? "" : UNCHECKED_SENTENCE,
+            uncheckedSentence(report),
             notesList(report),
             omittedNote(omitted),
             ...entriesByApp(report, kept, rows),
@@ -51338,10 +51410,10 @@ function renderResultsComment(report, options) {
             resultsMarker(report.manifest, report.headSha),
             results_comment_title(report),
             intro(report, options.pullRequest),
-            hashCheckText(report, options.hashCheck),
+            hashCheckText(options),
             results_comment_failureAlert(report),
             results_comment_countsTable(report),
-            report.entries.length === 0 ? "No accesses to apply." : "",
+            noEntriesText(report),
             notesList(report),
             omittedNote(omitted),
             ...entriesByApp(report, kept, rows),
@@ -51366,16 +51438,20 @@ function intro(report, pullRequest) {
     return (`Applied commit ${commit} after the merge of pull request ` +
         `#${pullRequest}.${moved}`);
 }
-function hashCheckText(report, check) {
-    const hash = report.planHash ? ` (plan hash ${code(report.planHash)})` : "";
-    switch (check) {
+function hashCheckText(options) {
+    const { plannedHash, appliedHash } = options;
+    const planned = plannedHash ? ` (plan hash ${code(plannedHash)})` : "";
+    const both = plannedHash && appliedHash
+        ? ` (planned ${code(plannedHash)}, applied ${code(appliedHash)})`
+        : planned;
+    switch (options.hashCheck) {
         case undefined:
             return "";
         case "match":
-            return `The applied change matches the plan reviewed on this pull request${hash}.`;
+            return `The applied change matches the plan reviewed on this pull request${planned}.`;
         case "mismatch":
             return sections_alert("WARNING", "The applied change differs from the plan that was reviewed on " +
-                `this pull request${hash}. The manifest changed after the last ` +
+                `this pull request${both}. The manifest changed after the last ` +
                 "plan, or the plan comment was edited. Check the accesses below " +
                 "with the people who approved the pull request.");
         case "no-plan":
@@ -51383,6 +51459,11 @@ function hashCheckText(report, check) {
                 "was applied without a plan anyone reviewed. Check the accesses " +
                 "below with the people who approved the pull request.");
     }
+}
+function noEntriesText(report) {
+    if (stoppedBeforeAccesses(report))
+        return STOPPED_BEFORE_ACCESSES;
+    return report.entries.length === 0 ? "No accesses to apply." : "";
 }
 function results_comment_failureAlert(report) {
     if (!report.failure)
@@ -51467,12 +51548,13 @@ function applyAliases(file, entry, problems) {
     const user = userRef(file, entry.user, problems);
     if (!user)
         return undefined;
+    // SPEC order: a UUID is an id, then an alias of this file, then a name.
     const appText = entry.app.text.trim();
-    const alias = file.apps.get(appText);
-    const app = alias
-        ? { kind: "id", id: alias.id }
-        : resolve_isUuid(appText)
-            ? { kind: "id", id: appText }
+    const alias = resolve_isUuid(appText) ? undefined : file.apps.get(appText);
+    const app = resolve_isUuid(appText)
+        ? { kind: "id", id: appText }
+        : alias
+            ? { kind: "id", id: alias.id }
             : { kind: "name", name: appText };
     let level;
     if (entry.permissionLevel) {
@@ -51482,11 +51564,13 @@ function applyAliases(file, entry, problems) {
             (app.kind === "id"
                 ? [...file.apps.values()].find((a) => a.id.toLowerCase() === app.id.toLowerCase())
                 : undefined);
-        const levelAlias = owner?.permissionLevels.get(levelText);
-        level = levelAlias
-            ? { kind: "id", id: levelAlias.text.trim() }
-            : resolve_isUuid(levelText)
-                ? { kind: "id", id: levelText }
+        const levelAlias = resolve_isUuid(levelText)
+            ? undefined
+            : owner?.permissionLevels.get(levelText);
+        level = resolve_isUuid(levelText)
+            ? { kind: "id", id: levelText }
+            : levelAlias
+                ? { kind: "id", id: levelAlias.text.trim() }
                 : { kind: "name", name: levelText };
     }
     return { entry, app, user, level };
@@ -51612,9 +51696,13 @@ function find(index, ref, what, where) {
         };
     }
     const noun = ref.kind === "email" ? `${what} email` : `${what} name`;
-    return {
-        problem: `No ${noun} "${text}"${where}.` + suggestion(text, index.names()),
-    };
+    // A short list (an app's levels) is worth showing in full.
+    const names = index.names();
+    const hint = suggestion(text, names) ||
+        (names.length > 0 && names.length <= 10
+            ? ` It has: ${names.map((n) => `"${n}"`).join(", ")}.`
+            : "");
+    return { problem: `No ${noun} "${text}"${where}.${hint}` };
 }
 async function resolveInCakewalk(locals, directory, options, problems) {
     const lookup = new Lookup(directory);
@@ -51656,6 +51744,10 @@ async function resolveOne(local, users, apps, lookup, problems) {
         return undefined;
     const levels = await lookup.levelIndex(app.record.id);
     let level = null;
+    if (local.level && levels.records.length === 0) {
+        return fail(entry.permissionLevel.location, `"${app.record.name}" has no permission levels in Cakewalk: remove ` +
+            "`permissionLevel` from this access.");
+    }
     if (local.level) {
         const found = find(levels, local.level, "permission level", ` in "${app.record.name}"`);
         if ("problem" in found) {
@@ -51777,8 +51869,12 @@ const maxRebasedCommits = 100;
  */
 async function commentPlan(job) {
     const number = pullRequestNumber(job.context);
-    if (!job.settings.comment || number === undefined)
+    if (number === undefined)
         return;
+    if (!job.settings.comment) {
+        job.log.info('Input "comment" is false: the plan is only in the job summary');
+        return;
+    }
     if (!job.github) {
         job.log.warning('Input "github-token" is empty, so the plan is not commented on the ' +
             "pull request. The job summary has it.");
@@ -51803,8 +51899,9 @@ async function commentPlan(job) {
 }
 /**
  * After an apply, a new comment on each pull request merged in the applied
- * range, found by its merge commit. The pull request of the run's commit
- * also learns whether what was applied matches its last plan.
+ * range that changed the manifest, found by its merge commit. The pull
+ * request of the run's commit also learns whether what was applied matches
+ * its last plan.
  */
 async function commentResults(job, baseSha) {
     if (!job.settings.comment || !job.github)
@@ -51817,25 +51914,46 @@ async function commentResults(job, baseSha) {
             return;
         }
         for (const pull of pulls) {
-            const hashCheck = pull.merge_commit_sha === job.report.headSha
-                ? await checkPlanHash(job, github, pull)
+            const start = await changeStart(job, github, pull).catch((error) => {
+                job.log.debug(`Start of #${pull.number}: ${errorMessage(error)}`);
+                return undefined;
+            });
+            if (start && !(await changesManifest(job, start, pull))) {
+                job.log.info(`#${pull.number} did not change the manifest: no comment`);
+                continue;
+            }
+            const check = pull.merge_commit_sha === job.report.headSha
+                ? await checkPlanHash(job, github, pull, start)
                 : undefined;
             const body = renderResultsComment(job.report, {
                 pullRequest: pull.number,
-                hashCheck,
+                ...check,
             });
             const comment = await github.createComment(pull.number, body);
             job.commentUrl ??= comment.url;
             job.log.info(`Results commented on #${pull.number}: ${comment.url}`);
-            if (hashCheck === "mismatch" || hashCheck === "no-plan") {
-                job.log.warning(hashCheck === "mismatch"
-                    ? `What was applied for #${pull.number} differs from the plan ` +
-                        "in its last plan comment: review the results comment."
-                    : `#${pull.number} has no plan comment from this action: the ` +
-                        "applied change was not planned on the pull request.");
-            }
+            warnAboutPlan(job, pull, check?.hashCheck);
         }
     });
+}
+function warnAboutPlan(job, pull, check) {
+    if (check === "mismatch") {
+        job.log.warning(`What was applied for #${pull.number} differs from the plan in its ` +
+            "last plan comment: review the results comment.");
+    }
+    else if (check === "no-plan") {
+        job.log.warning(`#${pull.number} has no plan comment from this action: the applied ` +
+            "change was not planned on the pull request.");
+    }
+}
+async function changesManifest(job, start, pull) {
+    const pattern = job.settings.manifest;
+    const [before, after] = await Promise.all([
+        job.git.manifestFiles(start, pattern),
+        job.git.manifestFiles(pull.merge_commit_sha, pattern),
+    ]);
+    const blobs = (files) => files.map((f) => `${f.path}\t${f.blob}`).join("\n");
+    return blobs(before) !== blobs(after);
 }
 /** Runs a commenting step; a token that may not comment only warns. */
 async function forbiddenIsAWarning(job, step) {
@@ -51877,23 +51995,31 @@ async function mergedInRange(job, github, baseSha) {
 /**
  * Compares the plan hash in the pull request's last plan comment with the
  * hash of what its merge changed. A plan made without credentials hashed
- * the written references, so both forms are accepted.
+ * the written references, so both forms are accepted. When the change
+ * cannot be computed, nothing is claimed either way.
  */
-async function checkPlanHash(job, github, pull) {
+async function checkPlanHash(job, github, pull, start) {
     const viewer = await github.viewer();
     const comment = await github.findComment(pull.number, markerPrefix(job.settings.manifest), viewer);
-    const planned = comment ? readPlanHash(comment.body) : undefined;
-    if (!planned)
-        return "no-plan";
+    const plannedHash = comment ? readPlanHash(comment.body) : undefined;
+    if (!plannedHash)
+        return { hashCheck: "no-plan" };
     try {
-        const before = await changeStart(job, github, pull);
-        const hashes = await Promise.all([job.cakewalk, undefined].map((directory) => changeHash(job, before, directory)));
-        return hashes.includes(planned) ? "match" : "mismatch";
+        if (!start)
+            throw new Error("its first commit could not be found");
+        const resolved = await changeHash(job, start, job.cakewalk);
+        const written = await changeHash(job, start, undefined);
+        const match = [resolved, written].includes(plannedHash);
+        return {
+            hashCheck: match ? "match" : "mismatch",
+            plannedHash,
+            appliedHash: match ? plannedHash : resolved,
+        };
     }
     catch (error) {
-        job.log.warning(`Could not compute the change of #${pull.number} to compare with its ` +
-            `plan: ${errorMessage(error)}`);
-        return "mismatch";
+        job.log.warning(`Could not compute what #${pull.number} changed, so whether it matches ` +
+            `its plan is not known: ${errorMessage(error)}`);
+        return undefined;
     }
 }
 async function changeHash(job, beforeSha, directory) {
@@ -51909,7 +52035,7 @@ async function changeHash(job, beforeSha, directory) {
  * commit of the pull request on the default branch's first-parent line.
  */
 async function changeStart(job, github, pull) {
-    let current = job.report.headSha;
+    let current = pull.merge_commit_sha;
     let parents = await job.git.parents(current);
     if (parents.length > 1)
         return parents[0];
@@ -52057,14 +52183,49 @@ function parseJson(text) {
         return undefined;
     }
 }
+/** Plain words for the network error codes a wrong api-url or outage gives. */
+const failureWords = {
+    ECONNREFUSED: "connection refused",
+    ECONNRESET: "connection closed",
+    // Node's fetch (undici) says this when the server closes the socket.
+    UND_ERR_SOCKET: "connection closed",
+    ENOTFOUND: "host not found",
+    EAI_AGAIN: "host lookup failed",
+    ETIMEDOUT: "connection timed out",
+    UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+};
+/**
+ * Why there was no answer, in words that fit "No answer from Cakewalk (…)".
+ * Never quotes a user:password part, which fetch's own messages may hold.
+ */
 function describeFailure(error, options) {
     if (error instanceof Error && error.name === "TimeoutError") {
-        return `no answer within ${formatDuration(options.timeoutMs)}`;
+        return `timed out after ${formatDuration(options.timeoutMs)}`;
     }
     const cause = error instanceof Error ? error.cause : undefined;
-    const code = cause instanceof Error && "code" in cause ? String(cause.code) : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    return code ? `connection failed (${code})` : `connection failed: ${message}`;
+    if (cause instanceof Error && "code" in cause && cause.code) {
+        const code = String(cause.code);
+        return `${failureWords[code] ?? "connection failed"}: ${code}`;
+    }
+    // Assumed from Node's fetch (undici): it refuses ports the Fetch standard
+    // blocks (1, 25, 6000, ...) with the cause "bad port" and no code.
+    if (cause instanceof Error && cause.message === "bad port") {
+        return `connection failed: fetch does not connect to port ${options.url.port}`;
+    }
+    // fetch's own message is a bare "fetch failed"; the cause says more.
+    const message = cause instanceof Error
+        ? cause.message
+        : error instanceof Error
+            ? error.message
+            : String(error);
+    return `connection failed: ${withoutUserinfo(message)}`;
+}
+/**
+ * The text with the user:password part of any URL in it left out, so that
+ * no log line or error message echoes a password.
+ */
+function withoutUserinfo(text) {
+    return text.replace(/\/\/[^\s/?#@"'<>]*@/g, "//");
 }
 function problemDetailsOf(body) {
     if (typeof body !== "object" || body === null)
@@ -52084,7 +52245,7 @@ function quoteProblem(problem) {
         parts.push(`"${problem.title}"`);
     if (problem.detail)
         parts.push(problem.detail);
-    return parts.join(": ");
+    return withoutUserinfo(parts.join(": "));
 }
 /** "429", "503", or the reason there was no answer. */
 function describeExchange(exchange) {
@@ -52125,8 +52286,9 @@ class CakewalkClient {
     constructor(options) {
         const { apiUrl, apiKey, apiSecret, log, ...knobs } = options;
         this.settings = { ...client_defaults, ...definedOnly(knobs) };
-        this.base = apiUrl.replace(/\/+$/, "");
-        this.origin = new URL(apiUrl).origin;
+        const url = withoutCredentials(new URL(apiUrl));
+        this.base = url.href.replace(/\/+$/, "");
+        this.origin = url.origin;
         this.headers = {
             "X-API-KEY": apiKey,
             "X-API-SECRET": apiSecret,
@@ -52268,19 +52430,20 @@ class CakewalkClient {
         if (link === undefined || link === null || link === "")
             return undefined;
         const url = URL.canParse(link, this.base) ? new URL(link, this.base) : null;
+        const quoted = withoutUserinfo(link);
         if (url === null || url.origin !== this.origin) {
-            throw new ActionError("api-error", `Cakewalk's next-page link for GET ${path} is "${link}", which is ` +
+            throw new ActionError("api-error", `Cakewalk's next-page link for GET ${path} is "${quoted}", which is ` +
                 `not on the api-url origin ${this.origin}. It was not followed: ` +
                 `credentials never leave the api-url origin. Check that api-url ` +
                 `is Cakewalk's API address.`);
         }
         if (seen.has(url.href)) {
-            throw new ActionError("api-error", `Cakewalk's paging of GET ${path} came back to "${link}" after ` +
+            throw new ActionError("api-error", `Cakewalk's paging of GET ${path} came back to "${quoted}" after ` +
                 `${seen.size} pages: the links form a loop, so the list cannot ` +
                 `be read in full. Re-run the workflow; if it persists, report it ` +
                 `to Cakewalk.`);
         }
-        return url;
+        return withoutCredentials(url);
     }
     /**
      * One GET with retries: 429 waits for Retry-After; 5xx and no answer back
@@ -52306,12 +52469,21 @@ class CakewalkClient {
                 }
             }
             if (attempt >= this.settings.maxTries) {
-                throw new ActionError("api-error", `Cakewalk did not answer ${request} after ${attempt} tries ` +
-                    `(last: ${describeExchange(exchange)}). Cakewalk may be down ` +
-                    `or overloaded; re-run the workflow later.`);
+                throw this.gaveUp(exchange, attempt, request);
             }
             await this.waitToRetry(exchange, attempt, request);
         }
+    }
+    gaveUp(exchange, attempt, request) {
+        const last = `after ${attempt} tries (last: ${describeExchange(exchange)})`;
+        if (exchange.kind === "answer") {
+            return new ActionError("api-error", `Cakewalk did not answer ${request} ${last}. Cakewalk may be down ` +
+                `or overloaded; re-run the workflow later.`);
+        }
+        // No answer at all is as likely a wrong address as an outage.
+        return new ActionError("api-error", `Could not reach Cakewalk at ${this.origin} for ${request} ${last}. ` +
+            `Check the api-url input ("${this.origin}"); if it is right, ` +
+            `Cakewalk may be down or overloaded: re-run the workflow later.`);
     }
     async waitToRetry(exchange, attempt, request) {
         const { ms, why } = this.retryWait(exchange, attempt, request);
@@ -52324,10 +52496,12 @@ class CakewalkClient {
         const backoff = backoffDelay(attempt, this.settings.backoffBaseMs);
         const throttled = exchange.kind === "answer" && exchange.status === 429;
         if (!throttled) {
-            const said = `Cakewalk gave ${describeExchange(exchange)} to ${request}`;
+            const said = exchange.kind === "answer"
+                ? `Cakewalk answered HTTP ${exchange.status} to ${request}`
+                : `No answer from Cakewalk (${exchange.reason}) for ${request}`;
             return {
                 ms: backoff,
-                why: `${said}; retrying in ${formatDuration(backoff)}`,
+                why: `${said}; trying again in ${formatDuration(backoff)}`,
             };
         }
         const said = `Cakewalk answered 429 to ${request}`;
@@ -52377,9 +52551,9 @@ class CakewalkClient {
     }
     redirected(answer, request) {
         return new ActionError("api-error", `Cakewalk answered ${request} with a redirect (HTTP ${answer.status}) ` +
-            `to "${answer.location ?? ""}". It was not followed: credentials ` +
-            `never leave the api-url origin ${this.origin}. Check that api-url ` +
-            `is Cakewalk's API address.`);
+            `to "${withoutUserinfo(answer.location ?? "")}". It was not ` +
+            `followed: credentials never leave the api-url origin ` +
+            `${this.origin}. Check that api-url is Cakewalk's API address.`);
     }
     check(schema, value, request) {
         const result = schema.safeParse(value);
@@ -52402,6 +52576,16 @@ function requestItem(grant) {
         item.permissionLevelId = grant.permissionLevelId;
     }
     return item;
+}
+/**
+ * The URL without a user:password part. Such a part is never sent (the key
+ * travels in headers) and never quoted in a message.
+ */
+function withoutCredentials(url) {
+    const copy = new URL(url);
+    copy.username = "";
+    copy.password = "";
+    return copy;
 }
 function definedOnly(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
@@ -55185,6 +55369,8 @@ class GitReader {
     dir;
     log;
     fetched = new Set();
+    /** Fetches one at a time: concurrent fetches fight over shallow.lock. */
+    fetching = Promise.resolve();
     constructor(dir, log) {
         this.dir = dir;
         this.log = log;
@@ -55221,18 +55407,42 @@ class GitReader {
             this.fetched.add(sha);
             return;
         }
-        this.log.info(`Fetching commit ${sha.slice(0, 12)} from origin`);
         try {
-            await this.git(["fetch", "--no-tags", "--depth=1", "origin", sha]);
+            await this.fetch(sha);
         }
-        catch (error) {
+        catch {
             throw new ActionError("base-not-found", `Commit ${sha} is not in the checkout and could not be fetched ` +
-                `from origin: ${errorMessage(error).trim()}`);
+                "from origin (the log's debug lines have git's words). Check " +
+                "that actions/checkout ran with its default credentials.");
         }
         if (!(await this.hasCommit(sha))) {
             throw new ActionError("base-not-found", `Commit ${sha} could not be fetched from origin.`);
         }
         this.fetched.add(sha);
+    }
+    /** `git fetch` of one commit or ref, one commit deep, queued. */
+    fetch(what) {
+        const next = this.fetching.then(async () => {
+            if (/^[0-9a-f]{40}$/.test(what) && (await this.hasCommit(what)))
+                return;
+            this.log.info(`Fetching ${what} from origin`);
+            try {
+                await this.git([
+                    "fetch",
+                    "--no-tags",
+                    "--depth=1",
+                    "--end-of-options",
+                    "origin",
+                    what,
+                ]);
+            }
+            catch (error) {
+                this.log.debug(`git fetch ${what}: ${errorMessage(error).trim()}`);
+                throw error;
+            }
+        });
+        this.fetching = next.catch(() => undefined);
+        return next;
     }
     async hasCommit(sha) {
         try {
@@ -55253,12 +55463,19 @@ class GitReader {
             return refOrSha.toLowerCase();
         }
         try {
-            await this.git(["fetch", "--no-tags", "--depth=1", "origin", refOrSha]);
-            return (await this.git(["rev-parse", "FETCH_HEAD^{commit}"])).trim();
+            // FETCH_HEAD is read inside the queue, before another fetch moves it.
+            let sha = "";
+            await this.fetch(refOrSha).then(async () => {
+                sha = (await this.git(["rev-parse", "FETCH_HEAD^{commit}"])).trim();
+            });
+            return sha;
         }
-        catch (error) {
-            throw new ActionError("base-not-found", `Input "base" is "${refOrSha}", which is neither a commit SHA nor a ` +
-                `ref that origin has: ${errorMessage(error).trim()}`);
+        catch {
+            const short = /^[0-9a-f]{7,39}$/i.test(refOrSha)
+                ? " If it is a shortened commit SHA, give all 40 characters."
+                : "";
+            throw new ActionError("base-not-found", `Input "base" is "${refOrSha}", which origin has neither as a ` +
+                `branch, a tag nor a ref.${short}`);
         }
     }
     /** The parents of a commit (present in the commit even when shallow). */
@@ -55336,6 +55553,7 @@ function createJob(settings, context, log, report) {
 }
 function emptyReport(settings, context) {
     return {
+        credentials: Boolean(settings.credentials),
         mode: "plan",
         dryRun: settings.dryRun,
         scope: settings.scope,
@@ -55364,13 +55582,21 @@ function requireCakewalk(job, why) {
     return job.cakewalk;
 }
 /** The head side: read, checked and resolved; manifest errors stop here. */
-async function loadHead(job) {
+async function loadHead(job, baseSha) {
     const { settings, report } = job;
     const side = await loadSide(job.git, report.headSha, settings.manifest);
     if (side.files.length === 0) {
-        throw new ActionError("invalid-manifest", `No file at ${report.headSha.slice(0, 12)} matches the manifest ` +
-            `input "${settings.manifest}". Check the path or glob, relative ` +
-            "to the repository root.");
+        const before = baseSha
+            ? await job.git.manifestFiles(baseSha, settings.manifest)
+            : [];
+        throw new ActionError("invalid-manifest", before.length > 0
+            ? `This change deletes the manifest (${before.map((f) => f.path).join(", ")}). ` +
+                "Deleting it revokes nothing in Cakewalk, and the action " +
+                "needs a manifest to compare with: keep the file, with " +
+                "`accesses: []` if it should list none."
+            : `No file at ${report.headSha.slice(0, 12)} matches the manifest ` +
+                `input "${settings.manifest}". Check the path or glob, ` +
+                "relative to the repository root.");
     }
     job.log.info(`Read ${side.files.map((f) => f.path).join(", ")} at ` +
         report.headSha.slice(0, 12));
@@ -55409,8 +55635,16 @@ async function loadBase(job, sha, strict) {
         directory: job.cakewalk,
         lenient: true,
     });
-    // Only the warnings of the base matter: its errors were the past's.
-    job.report.problems.push(...resolution.problems.filter((p) => p.severity === "warning"));
+    // The base's problems were the past's. Only entries matched by their
+    // written text are worth a word, and as notes: their lines are the
+    // base's, not the lines of the files annotated.
+    for (const problem of resolution.problems) {
+        if (problem.severity === "warning" &&
+            problem.message.includes("no longer resolves")) {
+            const { file, line } = problem.location;
+            job.report.notes.push(`${file}:${line} at ${sha.slice(0, 12)}: ${problem.message}`);
+        }
+    }
     return resolution;
 }
 
@@ -55502,15 +55736,15 @@ function unmanaged(wanted, live, appNames) {
 async function apply(job, defaultBranch) {
     const { settings, context, report, log } = job;
     report.mode = "apply";
+    // Read first so that even a refused run reports the applied commit.
+    const applied = await job.github?.readRef(settings.stateRef);
+    report.appliedSha = applied;
     const refusal = applyRefusal(context, defaultBranch);
     if (refusal)
         throw new ActionError("refused", refusal);
     const github = requireGitHub(job, "apply records the applied commit in a ref");
     requireCakewalk(job, "apply posts accesses to Cakewalk");
-    const applied = await github.readRef(settings.stateRef);
-    report.appliedSha = applied;
-    log.info(`Applied commit (${settings.stateRef}): ` +
-        (applied ? applied.slice(0, 12) : "none yet"));
+    log.info(`Applied commit (${settings.stateRef}): ` + (applied ?? "none yet"));
     const anchor = await chooseAnchor(job, github, applied);
     report.baseSha = anchor.baseSha;
     report.scope = anchor.full ? "full" : "diff";
@@ -55561,8 +55795,9 @@ async function applyFrom(job, github, anchor, applied) {
             entry.status = "not-posted";
         throw new ActionError("too-many-grants", `This run would post ${toPost.length} accesses, more than ` +
             `max-grants (${settings.maxGrants}). Nothing was posted. If the ` +
-            "change is intended, re-run it by hand (workflow_dispatch) with a " +
-            "higher max-grants, or split it into smaller pull requests.");
+            "change is intended, raise max-grants in the workflow (or pass it " +
+            "to a manual run) and re-run, or split the change into smaller " +
+            "pull requests.");
     }
     if (settings.dryRun) {
         report.notes.push("Dry run: nothing was posted to Cakewalk and the applied commit was " +
@@ -55593,13 +55828,20 @@ async function post(job, entries) {
     });
     if (stoppedBy)
         throw stoppedBy;
-    const failed = entries.filter((e) => e.status === "failed").length;
-    if (failed > 0) {
-        throw new ActionError("partial", `${failed} of ${entries.length} accesses failed in Cakewalk; the ` +
-            "others were granted. The applied commit was not moved, so the next " +
-            "run (or a re-run of this one) retries the failed ones after you " +
-            "fix them.");
-    }
+    const failed = entries.filter((e) => e.status === "failed");
+    if (failed.length === 0)
+        return;
+    const granted = entries.length - failed.length;
+    // Entries without a status were never refused: Cakewalk did not answer.
+    const refused = failed.filter((e) => e.error?.status !== undefined).length;
+    throw new ActionError(refused > 0 ? "partial" : "api-error", `${failed.length} of ${entries.length} accesses failed` +
+        (refused > 0
+            ? ` (Cakewalk refused ${refused}; see each one's reason)`
+            : " because Cakewalk did not answer") +
+        (granted > 0 ? `; the other ${granted} were granted. ` : ". ") +
+        "The applied commit was not moved, so a re-run of this workflow " +
+        "retries what failed and skips what is in place" +
+        (refused > 0 ? ", once the reasons are fixed." : "."));
 }
 function grantOf(entry) {
     return {
@@ -55709,6 +55951,9 @@ async function drift(job) {
     report.mode = "drift";
     report.scope = "full";
     const cakewalk = requireCakewalk(job, "drift reads live accesses");
+    if (job.github) {
+        report.appliedSha = await job.github.readRef(job.settings.stateRef);
+    }
     const { resolution } = await loadHead(job);
     const wanted = resolution.accesses;
     const apps = new Map(wanted.map((a) => [a.app.id, a.app.display]));
@@ -55720,10 +55965,18 @@ async function drift(job) {
     ];
     const differences = report.entries.filter((e) => e.status !== "in-place");
     if (differences.length > 0) {
+        const extra = differences.filter((e) => e.status === "unmanaged").length;
+        const missing = differences.length - extra;
         throw new ActionError("drift", `Cakewalk differs from the manifest in ${differences.length} ` +
-            "access(es): see the job summary. Grant what is missing with a " +
-            "manual run (workflow_dispatch, `scope: full`); accesses that only " +
-            "Cakewalk has are reported, never revoked.");
+            "access(es); the job summary lists them." +
+            (missing > 0
+                ? ` ${missing} missing or at another level: grant them with a ` +
+                    "manual run (workflow_dispatch) with scope: full."
+                : "") +
+            (extra > 0
+                ? ` ${extra} only in Cakewalk: add them to the manifest, or ` +
+                    "revoke them in Cakewalk (the action never revokes)."
+                : ""));
     }
     log.info("No drift: Cakewalk matches the manifest for its work apps");
 }
@@ -55757,15 +56010,21 @@ function recordingLog() {
  * only the manifest's shape and aliases.
  */
 async function plan(job) {
-    const { report, log } = job;
+    const { report, log, context } = job;
     report.mode = "plan";
+    if (context.eventName === "pull_request_target") {
+        // GITHUB_SHA is the base branch's tip here; the pull request's test
+        // merge is read as data from its ref, never checked out or run.
+        const number = context.payload.pull_request?.number;
+        report.headSha = await job.git.resolveCommit(`refs/pull/${number}/merge`);
+    }
     const baseSha = await planBase(job);
     report.baseSha = baseSha;
     log.info(`Planning ${report.headSha.slice(0, 12)} against ` +
         (baseSha ? baseSha.slice(0, 12) : "an empty manifest"));
     // Decided first: a broken manifest still gets its plan comment.
     job.manifestTouched = baseSha ? await manifestTouched(job, baseSha) : true;
-    const head = await loadHead(job);
+    const head = await loadHead(job, baseSha);
     const base = baseSha
         ? await loadBase(job, baseSha, false)
         : { accesses: [], problems: [] };
@@ -55782,8 +56041,13 @@ async function planBase(job) {
     const { context, settings } = job;
     if (isReviewEvent(context.eventName))
         return reviewBaseSha(context);
-    if (settings.base)
+    if (settings.base && context.eventName === "workflow_dispatch") {
         return job.git.resolveCommit(settings.base);
+    }
+    if (settings.base) {
+        job.log.warning(`Input "base" is "${settings.base}", but it is used only on ` +
+            "workflow_dispatch runs; this plan compares with the applied commit.");
+    }
     if (!job.github)
         return undefined;
     const applied = await job.github.readRef(settings.stateRef);
@@ -55835,19 +56099,22 @@ async function planEntries(job, changes) {
 
 
 const ANNOTATIONS_PER_KIND = 9;
+/** What GitHub shows of one kind in one step. */
+const GITHUB_LIMIT = ANNOTATIONS_PER_KIND + 1;
 const TITLE = "Cakewalk access manifest";
 /** Emits errors first, then warnings, each kind in file and line order. */
-function emitAnnotations(problems, sink) {
+function emitAnnotations(problems, sink, options = {}) {
     const sorted = sortProblems(problems);
-    emitKind(sorted, "error", sink);
-    emitKind(sorted, "warning", sink);
+    emitKind(sorted, "error", sink, GITHUB_LIMIT - (options.failing ? 1 : 0));
+    emitKind(sorted, "warning", sink, GITHUB_LIMIT);
 }
-function emitKind(problems, severity, sink) {
+function emitKind(problems, severity, sink, slots) {
     const ofKind = problems.filter((problem) => problem.severity === severity);
     const annotate = (message, properties) => severity === "error"
         ? sink.error(message, properties)
         : sink.warning(message, properties);
-    for (const problem of ofKind.slice(0, ANNOTATIONS_PER_KIND)) {
+    const shown = ofKind.length <= slots ? ofKind.length : slots - 1;
+    for (const problem of ofKind.slice(0, shown)) {
         const { file, line, column } = problem.location;
         annotate(problem.message, {
             title: TITLE,
@@ -55856,7 +56123,7 @@ function emitKind(problems, severity, sink) {
             startColumn: column,
         });
     }
-    const more = ofKind.length - ANNOTATIONS_PER_KIND;
+    const more = ofKind.length - shown;
     if (more > 0) {
         const kind = severity === "error" ? ["error", "errors"] : ["warning", "warnings"];
         annotate(`${plural(more, `more ${kind[0]}`, `more ${kind[1]}`)} in the ` +
@@ -55961,7 +56228,7 @@ function renderSummary(report) {
         render: (kept, omitted) => joinBlocks([
             `## ${summary_title(report)} for ${code(report.manifest)}`,
             summary_failureAlert(report),
-            report.checked ? "" : UNCHECKED_SENTENCE,
+            uncheckedSentence(report),
             notesList(report),
             summary_countsTable(report),
             runDetails(report),
@@ -56029,7 +56296,7 @@ function runDetails(report) {
         report.scope === "full" || report.mode === "drift"
             ? "- Scope: full, the whole manifest compared with live Cakewalk"
             : "- Scope: diff, the change since the base commit",
-        `- References checked against Cakewalk: ${report.checked ? "yes" : "no"}`,
+        `- References checked against Cakewalk: ${checkedAnswer(report)}`,
         ...commits.flatMap(([name, value]) => value ? [`- ${name}: ${code(value)}`] : []),
     ].join("\n");
 }
@@ -56049,6 +56316,8 @@ const summary_ENTRY_COLUMNS = [
     "Where",
 ];
 function entryTable(report, kept, rows) {
+    if (stoppedBeforeAccesses(report))
+        return STOPPED_BEFORE_ACCESSES;
     if (report.entries.length === 0)
         return "No accesses in this report.";
     const lines = rows.flatMap((row) => row.kind === "entry" && kept.has(row) ? [summary_entryRow(report, row.entry)] : []);
@@ -56063,7 +56332,7 @@ function summary_entryRow(report, entry) {
         userCell(entry),
         levelCell(entry),
         escapeMarkdown(entry.access.reason ?? ""),
-        locationLink(report, entry.access.location),
+        whereCell(report, entry.access.location),
     ]);
 }
 
@@ -56077,13 +56346,18 @@ class InputError extends Error {
         this.name = "InputError";
     }
 }
+/** A full ref name: refs/<namespace>/<name>, no spaces or git specials. */
+const refName = /^refs\/[^\s~^:?*[\\]+\/[^\s~^:?*[\\]+$/;
 const booleanText = schemas_enum(["true", "false", "True", "False", "TRUE", "FALSE"]);
 const wholeNumber = schemas_string().regex(/^\d+$/, "a whole number");
 const inputs = object({
     manifest: schemas_string().min(1, "a path or a glob such as access.yaml"),
     mode: schemas_enum(["auto", "plan", "apply", "drift"]),
     scope: schemas_enum(["diff", "full"]),
-    "api-url": url({ protocol: /^https?$/, error: "an http(s) URL" }),
+    "api-url": url({ protocol: /^https?$/, error: "an http(s) URL" })
+        .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), {
+        error: "a URL without a user name or password in it",
+    }),
     "api-key": schemas_string(),
     "api-secret": schemas_string(),
     "github-token": schemas_string(),
@@ -56091,8 +56365,18 @@ const inputs = object({
     "batch-size": wholeNumber,
     "max-grants": wholeNumber,
     "state-ref": schemas_string()
-        .regex(/^refs\/[^\s~^:?*[\\]+\/[^\s~^:?*[\\]+$/, "a full ref name"),
-    base: schemas_string(),
+        .regex(refName, "a full ref name such as refs/cakewalk-access/applied")
+        .refine((ref) => !/^refs\/(heads|remotes|pull)\//.test(ref), {
+        error: "a ref outside branches and pull requests (a branch would move " +
+            "with pushes and trigger workflows), such as " +
+            "refs/cakewalk-access/applied or refs/tags/cakewalk-access-applied",
+    }),
+    base: union([
+        literal(""),
+        schemas_string().regex(/^[0-9a-f]{40}$/i),
+        schemas_string()
+            .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/+-]+(?<![./])$/, "a full 40-character commit SHA or a branch, tag or ref name"),
+    ]),
     "dry-run": booleanText,
 });
 /**
@@ -56112,8 +56396,9 @@ function readSettings(read = (name) => getInput(name)) {
     if (!parsed.success) {
         const lines = parsed.error.issues.map((issue) => {
             const name = String(issue.path[0]);
-            const shown = name.startsWith("api-") && name !== "api-url";
-            const value = shown ? "(hidden)" : JSON.stringify(raw[name]);
+            const value = settings_hidden(name, raw[name] ?? "")
+                ? "(hidden)"
+                : JSON.stringify(raw[name]);
             return `Input "${name}" is ${value}: expected ${describeExpected(issue)}.`;
         });
         throw new InputError(lines.join("\n"));
@@ -56148,7 +56433,17 @@ function readSettings(read = (name) => getInput(name)) {
         dryRun: input["dry-run"].toLowerCase() === "true",
     };
 }
+/** Secrets, and a URL that carries a password, are never repeated. */
+function settings_hidden(name, value) {
+    if (name === "api-key" || name === "api-secret" || name === "github-token") {
+        return true;
+    }
+    return name === "api-url" && value.includes("@");
+}
 function describeExpected(issue) {
+    if (issue.code === "invalid_union") {
+        return "a full 40-character commit SHA or a branch, tag or ref name";
+    }
     if (issue.code === "invalid_value") {
         return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     }
@@ -56172,6 +56467,7 @@ function describeExpected(issue) {
 
 
 
+
 /**
  * The action: read the inputs and the event, plan, apply or check drift,
  * then report. Outputs, the job summary and the result file are written on
@@ -56179,21 +56475,30 @@ function describeExpected(issue) {
  */
 async function main_run() {
     let job;
+    let report;
     let failure;
     try {
-        const settings = readSettings();
         const context = readRunContext();
-        job = createJob(settings, context, coreLog, emptyReport(settings, context));
+        try {
+            const settings = readSettings();
+            report = emptyReport(settings, context);
+            job = createJob(settings, context, coreLog, report);
+        }
+        catch (error) {
+            // Still report: outputs and a summary are promised on every run.
+            report = emptyReport({ manifest: getInput("manifest"), dryRun: false, scope: "diff" }, context);
+            throw error;
+        }
         await execute(job);
     }
     catch (error) {
-        failure = main_describeFailure(error, job?.report);
+        failure = main_describeFailure(error, report);
     }
-    if (job)
-        await finish(job);
-    if (failure !== undefined || job?.report.failure) {
-        setFailed(failure ?? job.report.failure.message);
-    }
+    if (report)
+        await finish(report, job);
+    const message = failure ?? report?.failure?.message;
+    if (message !== undefined)
+        setFailed(message);
 }
 async function execute(job) {
     const { settings, context, log } = job;
@@ -56242,6 +56547,8 @@ function main_describeFailure(error, report) {
         message = error.message;
     }
     else if (error instanceof InputError) {
+        // SPEC lists no reason for a bad input; the action refuses to run.
+        failure = { reason: "refused", message: error.message };
         message = error.message;
     }
     else if (isHttpError(error)) {
@@ -56265,11 +56572,13 @@ function isHttpError(error) {
         typeof error.status === "number");
 }
 /** Annotations, outputs, result file and job summary: on every run. */
-async function finish(job) {
-    const { report, context } = job;
-    emitAnnotations(report.problems, core_namespaceObject);
+async function finish(report, job) {
+    emitAnnotations(report.problems, core_namespaceObject, {
+        failing: report.failure !== undefined,
+    });
     const counts = countOutcomes(report);
-    const resultFile = (0,external_node_path_namespaceObject.join)(context.tempDir, "cakewalk-access-result.json");
+    const tempDir = process.env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)();
+    const resultFile = (0,external_node_path_namespaceObject.join)(tempDir, "cakewalk-access-result.json");
     try {
         (0,external_node_fs_namespaceObject.writeFileSync)(resultFile, JSON.stringify(resultJson(report), null, 2));
     }
@@ -56283,7 +56592,7 @@ async function finish(job) {
     setOutput("plan-hash", report.planHash ?? "");
     setOutput("applied-sha", report.mode === "plan" ? "" : (report.appliedSha ?? ""));
     setOutput("result-file", resultFile);
-    setOutput("comment-url", job.commentUrl ?? "");
+    setOutput("comment-url", job?.commentUrl ?? "");
     setOutput("failure-reason", report.failure?.reason ?? "");
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {

@@ -34,6 +34,9 @@ interface Anchor {
 export async function apply(job: Job, defaultBranch: string): Promise<void> {
   const { settings, context, report, log } = job;
   report.mode = "apply";
+  // Read first so that even a refused run reports the applied commit.
+  const applied = await job.github?.readRef(settings.stateRef);
+  report.appliedSha = applied;
   const refusal = applyRefusal(context, defaultBranch);
   if (refusal) throw new ActionError("refused", refusal);
   const github = requireGitHub(
@@ -42,12 +45,7 @@ export async function apply(job: Job, defaultBranch: string): Promise<void> {
   );
   requireCakewalk(job, "apply posts accesses to Cakewalk");
 
-  const applied = await github.readRef(settings.stateRef);
-  report.appliedSha = applied;
-  log.info(
-    `Applied commit (${settings.stateRef}): ` +
-      (applied ? applied.slice(0, 12) : "none yet"),
-  );
+  log.info(`Applied commit (${settings.stateRef}): ` + (applied ?? "none yet"));
   const anchor = await chooseAnchor(job, github, applied);
   report.baseSha = anchor.baseSha;
   report.scope = anchor.full ? "full" : "diff";
@@ -117,8 +115,9 @@ async function applyFrom(
       "too-many-grants",
       `This run would post ${toPost.length} accesses, more than ` +
         `max-grants (${settings.maxGrants}). Nothing was posted. If the ` +
-        "change is intended, re-run it by hand (workflow_dispatch) with a " +
-        "higher max-grants, or split it into smaller pull requests.",
+        "change is intended, raise max-grants in the workflow (or pass it " +
+        "to a manual run) and re-run, or split the change into smaller " +
+        "pull requests.",
     );
   }
   if (settings.dryRun) {
@@ -154,16 +153,22 @@ async function post(job: Job, entries: ReportEntry[]): Promise<void> {
     }
   });
   if (stoppedBy) throw stoppedBy;
-  const failed = entries.filter((e) => e.status === "failed").length;
-  if (failed > 0) {
-    throw new ActionError(
-      "partial",
-      `${failed} of ${entries.length} accesses failed in Cakewalk; the ` +
-        "others were granted. The applied commit was not moved, so the next " +
-        "run (or a re-run of this one) retries the failed ones after you " +
-        "fix them.",
-    );
-  }
+  const failed = entries.filter((e) => e.status === "failed");
+  if (failed.length === 0) return;
+  const granted = entries.length - failed.length;
+  // Entries without a status were never refused: Cakewalk did not answer.
+  const refused = failed.filter((e) => e.error?.status !== undefined).length;
+  throw new ActionError(
+    refused > 0 ? "partial" : "api-error",
+    `${failed.length} of ${entries.length} accesses failed` +
+      (refused > 0
+        ? ` (Cakewalk refused ${refused}; see each one's reason)`
+        : " because Cakewalk did not answer") +
+      (granted > 0 ? `; the other ${granted} were granted. ` : ". ") +
+      "The applied commit was not moved, so a re-run of this workflow " +
+      "retries what failed and skips what is in place" +
+      (refused > 0 ? ", once the reasons are fixed." : "."),
+  );
 }
 
 function grantOf(entry: ReportEntry): AccessGrant {

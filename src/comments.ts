@@ -10,7 +10,10 @@ import type { Job } from "./job.js";
 import { loadSide } from "./load.js";
 import { markerPrefix, readPlanHash } from "./report/marker.js";
 import { renderPlanComment } from "./report/plan-comment.js";
-import { renderResultsComment } from "./report/results-comment.js";
+import {
+  renderResultsComment,
+  type HashCheck,
+} from "./report/results-comment.js";
 import { resolveManifests } from "./resolve.js";
 
 /** Results comments go to at most this many pull requests per run. */
@@ -26,7 +29,13 @@ const maxRebasedCommits = 100;
  */
 export async function commentPlan(job: Job): Promise<void> {
   const number = pullRequestNumber(job.context);
-  if (!job.settings.comment || number === undefined) return;
+  if (number === undefined) return;
+  if (!job.settings.comment) {
+    job.log.info(
+      'Input "comment" is false: the plan is only in the job summary',
+    );
+    return;
+  }
   if (!job.github) {
     job.log.warning(
       'Input "github-token" is empty, so the plan is not commented on the ' +
@@ -56,8 +65,9 @@ export async function commentPlan(job: Job): Promise<void> {
 
 /**
  * After an apply, a new comment on each pull request merged in the applied
- * range, found by its merge commit. The pull request of the run's commit
- * also learns whether what was applied matches its last plan.
+ * range that changed the manifest, found by its merge commit. The pull
+ * request of the run's commit also learns whether what was applied matches
+ * its last plan.
  */
 export async function commentResults(
   job: Job,
@@ -72,28 +82,63 @@ export async function commentResults(
       return;
     }
     for (const pull of pulls) {
-      const hashCheck =
+      const start = await changeStart(job, github, pull).catch(
+        (error: unknown) => {
+          job.log.debug(`Start of #${pull.number}: ${errorMessage(error)}`);
+          return undefined;
+        },
+      );
+      if (start && !(await changesManifest(job, start, pull))) {
+        job.log.info(`#${pull.number} did not change the manifest: no comment`);
+        continue;
+      }
+      const check =
         pull.merge_commit_sha === job.report.headSha
-          ? await checkPlanHash(job, github, pull)
+          ? await checkPlanHash(job, github, pull, start)
           : undefined;
       const body = renderResultsComment(job.report, {
         pullRequest: pull.number,
-        hashCheck,
+        ...check,
       });
       const comment = await github.createComment(pull.number, body);
       job.commentUrl ??= comment.url;
       job.log.info(`Results commented on #${pull.number}: ${comment.url}`);
-      if (hashCheck === "mismatch" || hashCheck === "no-plan") {
-        job.log.warning(
-          hashCheck === "mismatch"
-            ? `What was applied for #${pull.number} differs from the plan ` +
-                "in its last plan comment: review the results comment."
-            : `#${pull.number} has no plan comment from this action: the ` +
-                "applied change was not planned on the pull request.",
-        );
-      }
+      warnAboutPlan(job, pull, check?.hashCheck);
     }
   });
+}
+
+function warnAboutPlan(
+  job: Job,
+  pull: PullRequest,
+  check: HashCheck | undefined,
+): void {
+  if (check === "mismatch") {
+    job.log.warning(
+      `What was applied for #${pull.number} differs from the plan in its ` +
+        "last plan comment: review the results comment.",
+    );
+  } else if (check === "no-plan") {
+    job.log.warning(
+      `#${pull.number} has no plan comment from this action: the applied ` +
+        "change was not planned on the pull request.",
+    );
+  }
+}
+
+async function changesManifest(
+  job: Job,
+  start: string,
+  pull: PullRequest,
+): Promise<boolean> {
+  const pattern = job.settings.manifest;
+  const [before, after] = await Promise.all([
+    job.git.manifestFiles(start, pattern),
+    job.git.manifestFiles(pull.merge_commit_sha!, pattern),
+  ]);
+  const blobs = (files: typeof before) =>
+    files.map((f) => `${f.path}\t${f.blob}`).join("\n");
+  return blobs(before) !== blobs(after);
 }
 
 /** Runs a commenting step; a token that may not comment only warns. */
@@ -147,35 +192,42 @@ async function mergedInRange(
 /**
  * Compares the plan hash in the pull request's last plan comment with the
  * hash of what its merge changed. A plan made without credentials hashed
- * the written references, so both forms are accepted.
+ * the written references, so both forms are accepted. When the change
+ * cannot be computed, nothing is claimed either way.
  */
 async function checkPlanHash(
   job: Job,
   github: GitHub,
   pull: PullRequest,
-): Promise<"match" | "mismatch" | "no-plan"> {
+  start: string | undefined,
+): Promise<
+  | { hashCheck: HashCheck; plannedHash?: string; appliedHash?: string }
+  | undefined
+> {
   const viewer = await github.viewer();
   const comment = await github.findComment(
     pull.number,
     markerPrefix(job.settings.manifest),
     viewer,
   );
-  const planned = comment ? readPlanHash(comment.body) : undefined;
-  if (!planned) return "no-plan";
+  const plannedHash = comment ? readPlanHash(comment.body) : undefined;
+  if (!plannedHash) return { hashCheck: "no-plan" };
   try {
-    const before = await changeStart(job, github, pull);
-    const hashes = await Promise.all(
-      [job.cakewalk, undefined].map((directory) =>
-        changeHash(job, before, directory),
-      ),
-    );
-    return hashes.includes(planned) ? "match" : "mismatch";
+    if (!start) throw new Error("its first commit could not be found");
+    const resolved = await changeHash(job, start, job.cakewalk);
+    const written = await changeHash(job, start, undefined);
+    const match = [resolved, written].includes(plannedHash);
+    return {
+      hashCheck: match ? "match" : "mismatch",
+      plannedHash,
+      appliedHash: match ? plannedHash : resolved,
+    };
   } catch (error) {
     job.log.warning(
-      `Could not compute the change of #${pull.number} to compare with its ` +
-        `plan: ${errorMessage(error)}`,
+      `Could not compute what #${pull.number} changed, so whether it matches ` +
+        `its plan is not known: ${errorMessage(error)}`,
     );
-    return "mismatch";
+    return undefined;
   }
 }
 
@@ -203,7 +255,7 @@ async function changeStart(
   github: GitHub,
   pull: PullRequest,
 ): Promise<string> {
-  let current = job.report.headSha;
+  let current = pull.merge_commit_sha!;
   let parents = await job.git.parents(current);
   if (parents.length > 1) return parents[0]!;
   for (let i = 0; i < maxRebasedCommits && parents[0]; i++) {

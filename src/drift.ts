@@ -11,6 +11,9 @@ export async function drift(job: Job): Promise<void> {
   report.mode = "drift";
   report.scope = "full";
   const cakewalk = requireCakewalk(job, "drift reads live accesses");
+  if (job.github) {
+    report.appliedSha = await job.github.readRef(job.settings.stateRef);
+  }
   const { resolution } = await loadHead(job);
   const wanted = resolution.accesses;
   const apps = new Map(wanted.map((a) => [a.app.id!, a.app.display]));
@@ -22,12 +25,20 @@ export async function drift(job: Job): Promise<void> {
   ];
   const differences = report.entries.filter((e) => e.status !== "in-place");
   if (differences.length > 0) {
+    const extra = differences.filter((e) => e.status === "unmanaged").length;
+    const missing = differences.length - extra;
     throw new ActionError(
       "drift",
       `Cakewalk differs from the manifest in ${differences.length} ` +
-        "access(es): see the job summary. Grant what is missing with a " +
-        "manual run (workflow_dispatch, `scope: full`); accesses that only " +
-        "Cakewalk has are reported, never revoked.",
+        "access(es); the job summary lists them." +
+        (missing > 0
+          ? ` ${missing} missing or at another level: grant them with a ` +
+            "manual run (workflow_dispatch) with scope: full."
+          : "") +
+        (extra > 0
+          ? ` ${extra} only in Cakewalk: add them to the manifest, or ` +
+            "revoke them in Cakewalk (the action never revokes)."
+          : ""),
     );
   }
   log.info("No drift: Cakewalk matches the manifest for its work apps");

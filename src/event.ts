@@ -15,7 +15,6 @@ export interface RunContext {
   apiUrl: string;
   graphqlUrl: string;
   workspace: string;
-  tempDir: string;
   payload: EventPayload;
 }
 
@@ -58,7 +57,6 @@ export function readRunContext(
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
     graphqlUrl: env.GITHUB_GRAPHQL_URL ?? "https://api.github.com/graphql",
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    tempDir: env.RUNNER_TEMP ?? env.TMPDIR ?? "/tmp",
     payload,
   };
 }

@@ -25,6 +25,8 @@ export interface StoredFile {
  */
 export class GitReader {
   private readonly fetched = new Set<string>();
+  /** Fetches one at a time: concurrent fetches fight over shallow.lock. */
+  private fetching: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
@@ -68,14 +70,14 @@ export class GitReader {
       this.fetched.add(sha);
       return;
     }
-    this.log.info(`Fetching commit ${sha.slice(0, 12)} from origin`);
     try {
-      await this.git(["fetch", "--no-tags", "--depth=1", "origin", sha]);
-    } catch (error) {
+      await this.fetch(sha);
+    } catch {
       throw new ActionError(
         "base-not-found",
         `Commit ${sha} is not in the checkout and could not be fetched ` +
-          `from origin: ${errorMessage(error).trim()}`,
+          "from origin (the log's debug lines have git's words). Check " +
+          "that actions/checkout ran with its default credentials.",
       );
     }
     if (!(await this.hasCommit(sha))) {
@@ -85,6 +87,29 @@ export class GitReader {
       );
     }
     this.fetched.add(sha);
+  }
+
+  /** `git fetch` of one commit or ref, one commit deep, queued. */
+  private fetch(what: string): Promise<void> {
+    const next = this.fetching.then(async () => {
+      if (/^[0-9a-f]{40}$/.test(what) && (await this.hasCommit(what))) return;
+      this.log.info(`Fetching ${what} from origin`);
+      try {
+        await this.git([
+          "fetch",
+          "--no-tags",
+          "--depth=1",
+          "--end-of-options",
+          "origin",
+          what,
+        ]);
+      } catch (error) {
+        this.log.debug(`git fetch ${what}: ${errorMessage(error).trim()}`);
+        throw error;
+      }
+    });
+    this.fetching = next.catch(() => undefined);
+    return next;
   }
 
   private async hasCommit(sha: string): Promise<boolean> {
@@ -106,13 +131,20 @@ export class GitReader {
       return refOrSha.toLowerCase();
     }
     try {
-      await this.git(["fetch", "--no-tags", "--depth=1", "origin", refOrSha]);
-      return (await this.git(["rev-parse", "FETCH_HEAD^{commit}"])).trim();
-    } catch (error) {
+      // FETCH_HEAD is read inside the queue, before another fetch moves it.
+      let sha = "";
+      await this.fetch(refOrSha).then(async () => {
+        sha = (await this.git(["rev-parse", "FETCH_HEAD^{commit}"])).trim();
+      });
+      return sha;
+    } catch {
+      const short = /^[0-9a-f]{7,39}$/i.test(refOrSha)
+        ? " If it is a shortened commit SHA, give all 40 characters."
+        : "";
       throw new ActionError(
         "base-not-found",
-        `Input "base" is "${refOrSha}", which is neither a commit SHA nor a ` +
-          `ref that origin has: ${errorMessage(error).trim()}`,
+        `Input "base" is "${refOrSha}", which origin has neither as a ` +
+          `branch, a tag nor a ref.${short}`,
       );
     }
   }

@@ -61,10 +61,11 @@ export function createJob(
 }
 
 export function emptyReport(
-  settings: Pick<Settings, "manifest" | "dryRun" | "scope">,
+  settings: Pick<Settings, "manifest" | "dryRun" | "scope" | "credentials">,
   context: RunContext,
 ): Report {
   return {
+    credentials: Boolean(settings.credentials),
     mode: "plan",
     dryRun: settings.dryRun,
     scope: settings.scope,
@@ -102,18 +103,29 @@ export function requireCakewalk(job: Job, why: string): CakewalkClient {
 }
 
 /** The head side: read, checked and resolved; manifest errors stop here. */
-export async function loadHead(job: Job): Promise<{
+export async function loadHead(
+  job: Job,
+  baseSha?: string,
+): Promise<{
   side: ManifestSide;
   resolution: Resolution;
 }> {
   const { settings, report } = job;
   const side = await loadSide(job.git, report.headSha, settings.manifest);
   if (side.files.length === 0) {
+    const before = baseSha
+      ? await job.git.manifestFiles(baseSha, settings.manifest)
+      : [];
     throw new ActionError(
       "invalid-manifest",
-      `No file at ${report.headSha.slice(0, 12)} matches the manifest ` +
-        `input "${settings.manifest}". Check the path or glob, relative ` +
-        "to the repository root.",
+      before.length > 0
+        ? `This change deletes the manifest (${before.map((f) => f.path).join(", ")}). ` +
+            "Deleting it revokes nothing in Cakewalk, and the action " +
+            "needs a manifest to compare with: keep the file, with " +
+            "`accesses: []` if it should list none."
+        : `No file at ${report.headSha.slice(0, 12)} matches the manifest ` +
+            `input "${settings.manifest}". Check the path or glob, ` +
+            "relative to the repository root.",
     );
   }
   job.log.info(
@@ -163,9 +175,19 @@ export async function loadBase(
     directory: job.cakewalk,
     lenient: true,
   });
-  // Only the warnings of the base matter: its errors were the past's.
-  job.report.problems.push(
-    ...resolution.problems.filter((p) => p.severity === "warning"),
-  );
+  // The base's problems were the past's. Only entries matched by their
+  // written text are worth a word, and as notes: their lines are the
+  // base's, not the lines of the files annotated.
+  for (const problem of resolution.problems) {
+    if (
+      problem.severity === "warning" &&
+      problem.message.includes("no longer resolves")
+    ) {
+      const { file, line } = problem.location;
+      job.report.notes.push(
+        `${file}:${line} at ${sha.slice(0, 12)}: ${problem.message}`,
+      );
+    }
+  }
   return resolution;
 }

@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { apply } from "./apply.js";
@@ -23,19 +24,29 @@ import { InputError, readSettings } from "./settings.js";
  */
 export async function run(): Promise<void> {
   let job: Job | undefined;
+  let report: Report | undefined;
   let failure: string | undefined;
   try {
-    const settings = readSettings();
     const context = readRunContext();
-    job = createJob(settings, context, coreLog, emptyReport(settings, context));
+    try {
+      const settings = readSettings();
+      report = emptyReport(settings, context);
+      job = createJob(settings, context, coreLog, report);
+    } catch (error) {
+      // Still report: outputs and a summary are promised on every run.
+      report = emptyReport(
+        { manifest: core.getInput("manifest"), dryRun: false, scope: "diff" },
+        context,
+      );
+      throw error;
+    }
     await execute(job);
   } catch (error) {
-    failure = describeFailure(error, job?.report);
+    failure = describeFailure(error, report);
   }
-  if (job) await finish(job);
-  if (failure !== undefined || job?.report.failure) {
-    core.setFailed(failure ?? job!.report.failure!.message);
-  }
+  if (report) await finish(report, job);
+  const message = failure ?? report?.failure?.message;
+  if (message !== undefined) core.setFailed(message);
 }
 
 async function execute(job: Job): Promise<void> {
@@ -88,6 +99,8 @@ function describeFailure(error: unknown, report: Report | undefined): string {
     failure = { reason: error.reason, message: error.message };
     message = error.message;
   } else if (error instanceof InputError) {
+    // SPEC lists no reason for a bad input; the action refuses to run.
+    failure = { reason: "refused", message: error.message };
     message = error.message;
   } else if (isHttpError(error)) {
     message = `The GitHub API answered ${error.status}: ${error.message}`;
@@ -111,12 +124,14 @@ function isHttpError(error: unknown): error is Error & { status: number } {
 }
 
 /** Annotations, outputs, result file and job summary: on every run. */
-async function finish(job: Job): Promise<void> {
-  const { report, context } = job;
-  emitAnnotations(report.problems, core);
+async function finish(report: Report, job: Job | undefined): Promise<void> {
+  emitAnnotations(report.problems, core, {
+    failing: report.failure !== undefined,
+  });
 
   const counts = countOutcomes(report);
-  const resultFile = join(context.tempDir, "cakewalk-access-result.json");
+  const tempDir = process.env.RUNNER_TEMP ?? tmpdir();
+  const resultFile = join(tempDir, "cakewalk-access-result.json");
   try {
     writeFileSync(resultFile, JSON.stringify(resultJson(report), null, 2));
   } catch (error) {
@@ -132,7 +147,7 @@ async function finish(job: Job): Promise<void> {
     report.mode === "plan" ? "" : (report.appliedSha ?? ""),
   );
   core.setOutput("result-file", resultFile);
-  core.setOutput("comment-url", job.commentUrl ?? "");
+  core.setOutput("comment-url", job?.commentUrl ?? "");
   core.setOutput("failure-reason", report.failure?.reason ?? "");
 
   if (process.env.GITHUB_STEP_SUMMARY) {

@@ -171,7 +171,8 @@ export type FailureReason =
  * Plans, dry runs and drift: `grant`, `level-change`, `removal`, `in-place`,
  * and for drift `unmanaged` (in Cakewalk, not in the manifest).
  * Applies: `granted`, `level-changed`, `failed`, `not-posted` (the run
- * stopped before posting it), `in-place` (skipped) and `removal`.
+ * stopped before posting it, or Cakewalk refused the whole batch),
+ * `in-place` (skipped) and `removal`.
  */
 export type EntryStatus =
   | "grant"
@@ -202,6 +203,12 @@ export interface Report {
   manifest: string;
   /** True when ids, emails and names were checked against Cakewalk. */
   checked: boolean;
+  /**
+   * Cakewalk credentials were given to this run. With `checked` false it
+   * tells a run without credentials (a fork) from one that stopped before
+   * checking; absent reads as no credentials.
+   */
+  credentials?: boolean;
   baseSha?: string;
   headSha: string;
   entries: ReportEntry[];

@@ -10,8 +10,14 @@ import type { Change, ReportEntry } from "./model.js";
  * only the manifest's shape and aliases.
  */
 export async function plan(job: Job): Promise<void> {
-  const { report, log } = job;
+  const { report, log, context } = job;
   report.mode = "plan";
+  if (context.eventName === "pull_request_target") {
+    // GITHUB_SHA is the base branch's tip here; the pull request's test
+    // merge is read as data from its ref, never checked out or run.
+    const number = context.payload.pull_request?.number;
+    report.headSha = await job.git.resolveCommit(`refs/pull/${number}/merge`);
+  }
   const baseSha = await planBase(job);
   report.baseSha = baseSha;
   log.info(
@@ -21,7 +27,7 @@ export async function plan(job: Job): Promise<void> {
 
   // Decided first: a broken manifest still gets its plan comment.
   job.manifestTouched = baseSha ? await manifestTouched(job, baseSha) : true;
-  const head = await loadHead(job);
+  const head = await loadHead(job, baseSha);
   const base = baseSha
     ? await loadBase(job, baseSha, false)
     : { accesses: [], problems: [] };
@@ -41,7 +47,15 @@ export async function plan(job: Job): Promise<void> {
 async function planBase(job: Job): Promise<string | undefined> {
   const { context, settings } = job;
   if (isReviewEvent(context.eventName)) return reviewBaseSha(context);
-  if (settings.base) return job.git.resolveCommit(settings.base);
+  if (settings.base && context.eventName === "workflow_dispatch") {
+    return job.git.resolveCommit(settings.base);
+  }
+  if (settings.base) {
+    job.log.warning(
+      `Input "base" is "${settings.base}", but it is used only on ` +
+        "workflow_dispatch runs; this plan compares with the applied commit.",
+    );
+  }
   if (!job.github) return undefined;
   const applied = await job.github.readRef(settings.stateRef);
   if (!applied) {

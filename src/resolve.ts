@@ -118,12 +118,13 @@ function applyAliases(
   const user = userRef(file, entry.user, problems);
   if (!user) return undefined;
 
+  // SPEC order: a UUID is an id, then an alias of this file, then a name.
   const appText = entry.app.text.trim();
-  const alias = file.apps.get(appText);
-  const app: LocalRef = alias
-    ? { kind: "id", id: alias.id }
-    : isUuid(appText)
-      ? { kind: "id", id: appText }
+  const alias = isUuid(appText) ? undefined : file.apps.get(appText);
+  const app: LocalRef = isUuid(appText)
+    ? { kind: "id", id: appText }
+    : alias
+      ? { kind: "id", id: alias.id }
       : { kind: "name", name: appText };
 
   let level: LocalRef | undefined;
@@ -137,11 +138,13 @@ function applyAliases(
             (a) => a.id.toLowerCase() === app.id.toLowerCase(),
           )
         : undefined);
-    const levelAlias = owner?.permissionLevels.get(levelText);
-    level = levelAlias
-      ? { kind: "id", id: levelAlias.text.trim() }
-      : isUuid(levelText)
-        ? { kind: "id", id: levelText }
+    const levelAlias = isUuid(levelText)
+      ? undefined
+      : owner?.permissionLevels.get(levelText);
+    level = isUuid(levelText)
+      ? { kind: "id", id: levelText }
+      : levelAlias
+        ? { kind: "id", id: levelAlias.text.trim() }
         : { kind: "name", name: levelText };
   }
   return { entry, app, user, level };
@@ -286,9 +289,14 @@ function find<T extends { id: string }>(
     };
   }
   const noun = ref.kind === "email" ? `${what} email` : `${what} name`;
-  return {
-    problem: `No ${noun} "${text}"${where}.` + suggestion(text, index.names()),
-  };
+  // A short list (an app's levels) is worth showing in full.
+  const names = index.names();
+  const hint =
+    suggestion(text, names) ||
+    (names.length > 0 && names.length <= 10
+      ? ` It has: ${names.map((n) => `"${n}"`).join(", ")}.`
+      : "");
+  return { problem: `No ${noun} "${text}"${where}.${hint}` };
 }
 
 async function resolveInCakewalk(
@@ -342,6 +350,13 @@ async function resolveOne(
 
   const levels = await lookup.levelIndex(app.record.id);
   let level: PermissionLevel | null = null;
+  if (local.level && levels.records.length === 0) {
+    return fail(
+      entry.permissionLevel!.location,
+      `"${app.record.name}" has no permission levels in Cakewalk: remove ` +
+        "`permissionLevel` from this access.",
+    );
+  }
   if (local.level) {
     const found = find(
       levels,

@@ -31,6 +31,9 @@ export class InputError extends Error {
   }
 }
 
+/** A full ref name: refs/<namespace>/<name>, no spaces or git specials. */
+const refName = /^refs\/[^\s~^:?*[\\]+\/[^\s~^:?*[\\]+$/;
+
 const booleanText = z.enum(["true", "false", "True", "False", "TRUE", "FALSE"]);
 const wholeNumber = z.string().regex(/^\d+$/, "a whole number");
 
@@ -38,7 +41,11 @@ const inputs = z.object({
   manifest: z.string().min(1, "a path or a glob such as access.yaml"),
   mode: z.enum(["auto", "plan", "apply", "drift"]),
   scope: z.enum(["diff", "full"]),
-  "api-url": z.url({ protocol: /^https?$/, error: "an http(s) URL" }),
+  "api-url": z
+    .url({ protocol: /^https?$/, error: "an http(s) URL" })
+    .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), {
+      error: "a URL without a user name or password in it",
+    }),
   "api-key": z.string(),
   "api-secret": z.string(),
   "github-token": z.string(),
@@ -47,8 +54,23 @@ const inputs = z.object({
   "max-grants": wholeNumber,
   "state-ref": z
     .string()
-    .regex(/^refs\/[^\s~^:?*[\\]+\/[^\s~^:?*[\\]+$/, "a full ref name"),
-  base: z.string(),
+    .regex(refName, "a full ref name such as refs/cakewalk-access/applied")
+    .refine((ref) => !/^refs\/(heads|remotes|pull)\//.test(ref), {
+      error:
+        "a ref outside branches and pull requests (a branch would move " +
+        "with pushes and trigger workflows), such as " +
+        "refs/cakewalk-access/applied or refs/tags/cakewalk-access-applied",
+    }),
+  base: z.union([
+    z.literal(""),
+    z.string().regex(/^[0-9a-f]{40}$/i),
+    z
+      .string()
+      .regex(
+        /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/+-]+(?<![./])$/,
+        "a full 40-character commit SHA or a branch, tag or ref name",
+      ),
+  ]),
   "dry-run": booleanText,
 });
 
@@ -73,8 +95,9 @@ export function readSettings(
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      const shown = name.startsWith("api-") && name !== "api-url";
-      const value = shown ? "(hidden)" : JSON.stringify(raw[name]);
+      const value = hidden(name, raw[name] ?? "")
+        ? "(hidden)"
+        : JSON.stringify(raw[name]);
       return `Input "${name}" is ${value}: expected ${describeExpected(issue)}.`;
     });
     throw new InputError(lines.join("\n"));
@@ -116,7 +139,18 @@ export function readSettings(
   };
 }
 
+/** Secrets, and a URL that carries a password, are never repeated. */
+function hidden(name: string, value: string): boolean {
+  if (name === "api-key" || name === "api-secret" || name === "github-token") {
+    return true;
+  }
+  return name === "api-url" && value.includes("@");
+}
+
 function describeExpected(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_union") {
+    return "a full 40-character commit SHA or a branch, tag or ref name";
+  }
   if (issue.code === "invalid_value") {
     return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }

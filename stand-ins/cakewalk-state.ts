@@ -65,6 +65,8 @@ export class CakewalkState {
   readonly users = new Map<string, StandInUser>();
   readonly workApps = new Map<string, StandInWorkApp>();
   private readonly accesses = new Map<string, Map<string, string | null>>();
+  /** Users Cakewalk refuses to grant anything to, with its reason. */
+  readonly refusedUsers = new Map<string, string>();
 
   addUser(seed: UserSeed): StandInUser {
     const user: StandInUser = {
@@ -198,6 +200,10 @@ export class CakewalkState {
     if (!app) problems.push(`${where}: no work app with id ${workAppId}.`);
     if (!this.users.has(userId.toLowerCase())) {
       problems.push(`${where}: no user with id ${userId}.`);
+    }
+    const refusal = this.refusedUsers.get(userId.toLowerCase());
+    if (refusal) {
+      problems.push(`${where}: ${refusal}`);
     }
     if (!app) return problems;
     if (levelId === null && app.levels.length > 0) {

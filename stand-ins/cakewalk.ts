@@ -155,6 +155,14 @@ export class CakewalkStandIn {
     return this.state.addUser(seed);
   }
 
+  /**
+   * Makes every batch that grants this user anything fail with a 400, as
+   * Cakewalk might for a person it cannot provision.
+   */
+  refuseGrantsTo(userId: string, reason: string): void {
+    this.state.refusedUsers.set(userId.toLowerCase(), reason);
+  }
+
   addWorkApp(seed: WorkAppSeed): StandInWorkApp {
     return this.state.addWorkApp(seed);
   }

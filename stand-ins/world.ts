@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { example } from "./cakewalk-example.js";
 import {
   readWriteKey,
   startCakewalk,
@@ -29,10 +30,11 @@ export interface WorldOptions {
   /** Record the first commit as applied (as after an earlier apply). */
   applied?: boolean;
   /**
-   * Make the accesses of the first commit live in Cakewalk (the example's
-   * own live accesses are seeded either way when `liveExample` is set).
+   * What Cakewalk holds before the first run: nothing; "some" (Ana in Slack
+   * as Member, Lee in Figma as Viewer); or "all" the example manifest's
+   * accesses, as after an apply of the first commit.
    */
-  liveExample?: boolean;
+  live?: "none" | "some" | "all";
 }
 
 export interface RunSettings {
@@ -53,7 +55,8 @@ export class World {
 
   static async start(options: WorldOptions = {}): Promise<World> {
     const cakewalk = await startCakewalk();
-    cakewalk.seedFromExample({ accesses: options.liveExample ?? false });
+    cakewalk.seedFromExample({ accesses: options.live === "some" });
+    if (options.live === "all") grantExample(cakewalk);
     const manifest = options.manifest ?? (await exampleManifest());
     const github = await startGitHub({
       files: { "access.yaml": manifest },
@@ -135,5 +138,21 @@ export class World {
     return this.cakewalk.requests
       .filter((r) => r.method === "POST")
       .map((r) => r.body);
+  }
+}
+
+/** Every access of the example access.yaml, as Cakewalk would hold it. */
+function grantExample(cakewalk: CakewalkStandIn): void {
+  const { users: u, workApps: a } = example;
+  const grants: [{ id: string }, string | null, { id: string }[]][] = [
+    [a.figma, a.figma.levels.editor.id, [u.ana, u.lee]],
+    [a.figma, a.figma.levels.viewer.id, [u.sam]],
+    [a.github, a.github.levels.member.id, [u.ana, u.lee, u.sam]],
+    [a.github, a.github.levels.admin.id, [u.opsBot]],
+    [a.notion, null, [u.priya]],
+    [a.slack, a.slack.levels.member.id, [u.ana, u.lee, u.sam, u.priya]],
+  ];
+  for (const [app, level, people] of grants) {
+    for (const person of people) cakewalk.setAccess(app.id, person.id, level);
   }
 }

@@ -24,6 +24,7 @@ import {
   problemDetailsOf,
   quoteProblem,
   send,
+  withoutUserinfo,
 } from "./transport.js";
 import {
   backoffDelay,
@@ -85,8 +86,9 @@ export class CakewalkClient {
   constructor(options: CakewalkClientOptions) {
     const { apiUrl, apiKey, apiSecret, log, ...knobs } = options;
     this.settings = { ...defaults, ...definedOnly(knobs) };
-    this.base = apiUrl.replace(/\/+$/, "");
-    this.origin = new URL(apiUrl).origin;
+    const url = withoutCredentials(new URL(apiUrl));
+    this.base = url.href.replace(/\/+$/, "");
+    this.origin = url.origin;
     this.headers = {
       "X-API-KEY": apiKey,
       "X-API-SECRET": apiSecret,
@@ -259,10 +261,11 @@ export class CakewalkClient {
   ): URL | undefined {
     if (link === undefined || link === null || link === "") return undefined;
     const url = URL.canParse(link, this.base) ? new URL(link, this.base) : null;
+    const quoted = withoutUserinfo(link);
     if (url === null || url.origin !== this.origin) {
       throw new ActionError(
         "api-error",
-        `Cakewalk's next-page link for GET ${path} is "${link}", which is ` +
+        `Cakewalk's next-page link for GET ${path} is "${quoted}", which is ` +
           `not on the api-url origin ${this.origin}. It was not followed: ` +
           `credentials never leave the api-url origin. Check that api-url ` +
           `is Cakewalk's API address.`,
@@ -271,13 +274,13 @@ export class CakewalkClient {
     if (seen.has(url.href)) {
       throw new ActionError(
         "api-error",
-        `Cakewalk's paging of GET ${path} came back to "${link}" after ` +
+        `Cakewalk's paging of GET ${path} came back to "${quoted}" after ` +
           `${seen.size} pages: the links form a loop, so the list cannot ` +
           `be read in full. Re-run the workflow; if it persists, report it ` +
           `to Cakewalk.`,
       );
     }
-    return url;
+    return withoutCredentials(url);
   }
 
   /**
@@ -305,15 +308,32 @@ export class CakewalkClient {
         }
       }
       if (attempt >= this.settings.maxTries) {
-        throw new ActionError(
-          "api-error",
-          `Cakewalk did not answer ${request} after ${attempt} tries ` +
-            `(last: ${describeExchange(exchange)}). Cakewalk may be down ` +
-            `or overloaded; re-run the workflow later.`,
-        );
+        throw this.gaveUp(exchange, attempt, request);
       }
       await this.waitToRetry(exchange, attempt, request);
     }
+  }
+
+  private gaveUp(
+    exchange: Exchange,
+    attempt: number,
+    request: string,
+  ): ActionError {
+    const last = `after ${attempt} tries (last: ${describeExchange(exchange)})`;
+    if (exchange.kind === "answer") {
+      return new ActionError(
+        "api-error",
+        `Cakewalk did not answer ${request} ${last}. Cakewalk may be down ` +
+          `or overloaded; re-run the workflow later.`,
+      );
+    }
+    // No answer at all is as likely a wrong address as an outage.
+    return new ActionError(
+      "api-error",
+      `Could not reach Cakewalk at ${this.origin} for ${request} ${last}. ` +
+        `Check the api-url input ("${this.origin}"); if it is right, ` +
+        `Cakewalk may be down or overloaded: re-run the workflow later.`,
+    );
   }
 
   private async waitToRetry(
@@ -336,10 +356,13 @@ export class CakewalkClient {
     const backoff = backoffDelay(attempt, this.settings.backoffBaseMs);
     const throttled = exchange.kind === "answer" && exchange.status === 429;
     if (!throttled) {
-      const said = `Cakewalk gave ${describeExchange(exchange)} to ${request}`;
+      const said =
+        exchange.kind === "answer"
+          ? `Cakewalk answered HTTP ${exchange.status} to ${request}`
+          : `No answer from Cakewalk (${exchange.reason}) for ${request}`;
       return {
         ms: backoff,
-        why: `${said}; retrying in ${formatDuration(backoff)}`,
+        why: `${said}; trying again in ${formatDuration(backoff)}`,
       };
     }
     const said = `Cakewalk answered 429 to ${request}`;
@@ -407,9 +430,9 @@ export class CakewalkClient {
     return new ActionError(
       "api-error",
       `Cakewalk answered ${request} with a redirect (HTTP ${answer.status}) ` +
-        `to "${answer.location ?? ""}". It was not followed: credentials ` +
-        `never leave the api-url origin ${this.origin}. Check that api-url ` +
-        `is Cakewalk's API address.`,
+        `to "${withoutUserinfo(answer.location ?? "")}". It was not ` +
+        `followed: credentials never leave the api-url origin ` +
+        `${this.origin}. Check that api-url is Cakewalk's API address.`,
     );
   }
 
@@ -437,6 +460,17 @@ function requestItem(grant: AccessGrant): Record<string, string> {
     item.permissionLevelId = grant.permissionLevelId;
   }
   return item;
+}
+
+/**
+ * The URL without a user:password part. Such a part is never sent (the key
+ * travels in headers) and never quoted in a message.
+ */
+function withoutCredentials(url: URL): URL {
+  const copy = new URL(url);
+  copy.username = "";
+  copy.password = "";
+  return copy;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

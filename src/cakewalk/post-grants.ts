@@ -93,18 +93,27 @@ class PostingRun {
   ): Promise<void> {
     if (this.stoppedBy) return;
     await this.post(batch, 1);
-    const failed = batch.filter(
-      (index) => this.outcomes.get(index)?.outcome === "failed",
-    ).length;
-    const notPosted = batch.filter((index) => !this.outcomes.has(index));
+    const count = (outcome: PostedEntry["outcome"] | undefined): number =>
+      batch.filter((index) => this.outcomes.get(index)?.outcome === outcome)
+        .length;
     const counts = [
-      failed > 0 ? `${failed} failed` : "",
-      notPosted.length > 0 ? `${notPosted.length} not posted` : "",
-    ].filter(Boolean);
-    this.options.log.info(
-      `Posted batch ${number} of ${total}: ${batch.length} accesses` +
-        (counts.length > 0 ? ` (${counts.join(", ")}).` : "."),
-    );
+      [count("posted"), "posted"],
+      [count("failed"), "failed"],
+      [count(undefined), "not posted"],
+    ] as const;
+    const said = counts
+      .filter(([n]) => n > 0)
+      .map(([n, what], at) => `${at === 0 ? accesses(n) : n} ${what}`)
+      .join(", ");
+    // Entries are left unmarked only when the run stopped during the batch.
+    const stopped = count(undefined) > 0 ? `${this.stopReason()}; ` : "";
+    this.options.log.info(`Batch ${number} of ${total}: ${stopped}${said}.`);
+  }
+
+  private stopReason(): string {
+    return this.stoppedBy instanceof WaitBudgetError
+      ? "the run ran out of time to wait for Cakewalk"
+      : "Cakewalk refused the key";
   }
 
   /** `round` counts the posts of these entries while the outcome is unknown. */
@@ -160,9 +169,9 @@ class PostingRun {
       "posted",
     );
     this.options.log.info(
-      `Cakewalk gave ${reason} to a post of ${batch.length} accesses; ` +
-        `reading back shows ${batch.length - rest.length} in place, ` +
-        `${rest.length} to post again.`,
+      `The outcome of a post of ${accesses(batch.length)} is unknown ` +
+        `(${reason}); reading back shows ${batch.length - rest.length} in ` +
+        `place, ${rest.length} to post again.`,
     );
     if (rest.length === 0) return;
     if (round >= this.maxTries) {
@@ -177,7 +186,7 @@ class PostingRun {
     try {
       await this.client.pause(
         backoffDelay(round, this.backoffBaseMs),
-        `Posting ${rest.length} accesses again after ${reason}`,
+        `Posting ${accesses(rest.length)} again (last post: ${reason})`,
       );
     } catch (error) {
       this.fail(rest, error);
@@ -250,6 +259,11 @@ function isInPlace(
       access.user.id.toLowerCase() === grant.userId.toLowerCase() &&
       (access.permissionLevel?.id.toLowerCase() ?? null) === wanted,
   );
+}
+
+/** "1 access", "2 accesses". */
+function accesses(count: number): string {
+  return `${count} ${count === 1 ? "access" : "accesses"}`;
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

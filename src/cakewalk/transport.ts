@@ -58,15 +58,52 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Plain words for the network error codes a wrong api-url or outage gives. */
+const failureWords: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection closed",
+  // Node's fetch (undici) says this when the server closes the socket.
+  UND_ERR_SOCKET: "connection closed",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host lookup failed",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+};
+
+/**
+ * Why there was no answer, in words that fit "No answer from Cakewalk (…)".
+ * Never quotes a user:password part, which fetch's own messages may hold.
+ */
 function describeFailure(error: unknown, options: SendOptions): string {
   if (error instanceof Error && error.name === "TimeoutError") {
-    return `no answer within ${formatDuration(options.timeoutMs)}`;
+    return `timed out after ${formatDuration(options.timeoutMs)}`;
   }
   const cause = error instanceof Error ? error.cause : undefined;
-  const code =
-    cause instanceof Error && "code" in cause ? String(cause.code) : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return code ? `connection failed (${code})` : `connection failed: ${message}`;
+  if (cause instanceof Error && "code" in cause && cause.code) {
+    const code = String(cause.code);
+    return `${failureWords[code] ?? "connection failed"}: ${code}`;
+  }
+  // Assumed from Node's fetch (undici): it refuses ports the Fetch standard
+  // blocks (1, 25, 6000, ...) with the cause "bad port" and no code.
+  if (cause instanceof Error && cause.message === "bad port") {
+    return `connection failed: fetch does not connect to port ${options.url.port}`;
+  }
+  // fetch's own message is a bare "fetch failed"; the cause says more.
+  const message =
+    cause instanceof Error
+      ? cause.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return `connection failed: ${withoutUserinfo(message)}`;
+}
+
+/**
+ * The text with the user:password part of any URL in it left out, so that
+ * no log line or error message echoes a password.
+ */
+export function withoutUserinfo(text: string): string {
+  return text.replace(/\/\/[^\s/?#@"'<>]*@/g, "//");
 }
 
 /** Cakewalk's ProblemDetails, as far as an error body carries one. */
@@ -89,7 +126,7 @@ export function quoteProblem(problem: ProblemDetails): string {
   const parts: string[] = [];
   if (problem.title) parts.push(`"${problem.title}"`);
   if (problem.detail) parts.push(problem.detail);
-  return parts.join(": ");
+  return withoutUserinfo(parts.join(": "));
 }
 
 /** "429", "503", or the reason there was no answer. */

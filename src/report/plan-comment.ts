@@ -17,7 +17,7 @@ import {
   reportRows,
   rowRank,
 } from "./sections.js";
-import { plural, shortSha, UNCHECKED_SENTENCE } from "./wording.js";
+import { plural, shortSha, uncheckedSentence } from "./wording.js";
 
 /** The body of the plan comment for one manifest input. */
 export function renderPlanComment(report: Report): string {
@@ -35,7 +35,7 @@ export function renderPlanComment(report: Report): string {
         title(report),
         countsTable(report),
         failureAlert(report),
-        report.checked ? "" : UNCHECKED_SENTENCE,
+        uncheckedSentence(report),
         notesList(report),
         omittedNote(omitted),
         ...entriesByApp(report, kept, rows),

@@ -17,7 +17,11 @@ import {
   reportRows,
   rowRank,
 } from "./sections.js";
-import { shortSha } from "./wording.js";
+import {
+  shortSha,
+  STOPPED_BEFORE_ACCESSES,
+  stoppedBeforeAccesses,
+} from "./wording.js";
 
 /**
  * How the applied change compares with the hash in the pull request's last
@@ -28,6 +32,10 @@ export type HashCheck = "match" | "mismatch" | "no-plan";
 export interface ResultsCommentOptions {
   pullRequest: number;
   hashCheck?: HashCheck | undefined;
+  /** The hash in the pull request's last plan comment. */
+  plannedHash?: string;
+  /** The hash of what the pull request's merge changed. */
+  appliedHash?: string;
 }
 
 /** The body of a results comment on one merged pull request. */
@@ -46,10 +54,10 @@ export function renderResultsComment(
         resultsMarker(report.manifest, report.headSha),
         title(report),
         intro(report, options.pullRequest),
-        hashCheckText(report, options.hashCheck),
+        hashCheckText(options),
         failureAlert(report),
         countsTable(report),
-        report.entries.length === 0 ? "No accesses to apply." : "",
+        noEntriesText(report),
         notesList(report),
         omittedNote(omitted),
         ...entriesByApp(report, kept, rows),
@@ -81,18 +89,23 @@ function intro(report: Report, pullRequest: number): string {
   );
 }
 
-function hashCheckText(report: Report, check: HashCheck | undefined): string {
-  const hash = report.planHash ? ` (plan hash ${code(report.planHash)})` : "";
-  switch (check) {
+function hashCheckText(options: ResultsCommentOptions): string {
+  const { plannedHash, appliedHash } = options;
+  const planned = plannedHash ? ` (plan hash ${code(plannedHash)})` : "";
+  const both =
+    plannedHash && appliedHash
+      ? ` (planned ${code(plannedHash)}, applied ${code(appliedHash)})`
+      : planned;
+  switch (options.hashCheck) {
     case undefined:
       return "";
     case "match":
-      return `The applied change matches the plan reviewed on this pull request${hash}.`;
+      return `The applied change matches the plan reviewed on this pull request${planned}.`;
     case "mismatch":
       return alert(
         "WARNING",
         "The applied change differs from the plan that was reviewed on " +
-          `this pull request${hash}. The manifest changed after the last ` +
+          `this pull request${both}. The manifest changed after the last ` +
           "plan, or the plan comment was edited. Check the accesses below " +
           "with the people who approved the pull request.",
       );
@@ -104,6 +117,11 @@ function hashCheckText(report: Report, check: HashCheck | undefined): string {
           "below with the people who approved the pull request.",
       );
   }
+}
+
+function noEntriesText(report: Report): string {
+  if (stoppedBeforeAccesses(report)) return STOPPED_BEFORE_ACCESSES;
+  return report.entries.length === 0 ? "No accesses to apply." : "";
 }
 
 function failureAlert(report: Report): string {

@@ -9,6 +9,7 @@ import {
   plural,
   statusLabel,
   userCell,
+  whereCell,
 } from "./wording.js";
 
 /** One row a comment may have to leave out: an entry or a problem. */
@@ -47,7 +48,7 @@ function entryRow(report: Report, entry: ReportEntry): string {
     userCell(entry),
     levelCell(entry),
     escapeMarkdown(entry.access.reason ?? ""),
-    locationLink(report, entry.access.location),
+    whereCell(report, entry.access.location),
   ]);
 }
 

@@ -18,12 +18,15 @@ import {
   type Row,
 } from "./sections.js";
 import {
+  checkedAnswer,
   levelCell,
-  locationLink,
   plural,
   statusLabel,
-  UNCHECKED_SENTENCE,
+  STOPPED_BEFORE_ACCESSES,
+  stoppedBeforeAccesses,
+  uncheckedSentence,
   userCell,
+  whereCell,
 } from "./wording.js";
 
 /** GitHub's limit on the job summary of one step, in bytes. */
@@ -44,7 +47,7 @@ export function renderSummary(report: Report): string {
       joinBlocks([
         `## ${title(report)} for ${code(report.manifest)}`,
         failureAlert(report),
-        report.checked ? "" : UNCHECKED_SENTENCE,
+        uncheckedSentence(report),
         notesList(report),
         countsTable(report),
         runDetails(report),
@@ -121,7 +124,7 @@ function runDetails(report: Report): string {
     report.scope === "full" || report.mode === "drift"
       ? "- Scope: full, the whole manifest compared with live Cakewalk"
       : "- Scope: diff, the change since the base commit",
-    `- References checked against Cakewalk: ${report.checked ? "yes" : "no"}`,
+    `- References checked against Cakewalk: ${checkedAnswer(report)}`,
     ...commits.flatMap(([name, value]) =>
       value ? [`- ${name}: ${code(value)}`] : [],
     ),
@@ -152,6 +155,7 @@ function entryTable(
   kept: ReadonlySet<Row>,
   rows: readonly Row[],
 ): string {
+  if (stoppedBeforeAccesses(report)) return STOPPED_BEFORE_ACCESSES;
   if (report.entries.length === 0) return "No accesses in this report.";
   const lines = rows.flatMap((row) =>
     row.kind === "entry" && kept.has(row) ? [entryRow(report, row.entry)] : [],
@@ -167,6 +171,6 @@ function entryRow(report: Report, entry: ReportEntry): string {
     userCell(entry),
     levelCell(entry),
     escapeMarkdown(entry.access.reason ?? ""),
-    locationLink(report, entry.access.location),
+    whereCell(report, entry.access.location),
   ]);
 }

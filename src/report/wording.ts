@@ -1,6 +1,7 @@
 // The words people read, in one place so every rendering says the same.
 import type {
   EntryStatus,
+  FailureReason,
   Location,
   Named,
   Report,
@@ -16,6 +17,57 @@ export const UNCHECKED_SENTENCE =
   "credentials (pull requests from forks get no secrets). Only the shape " +
   "of the manifest and its aliases were checked.";
 
+// Credentials were given, but the run failed (a broken manifest, a refused
+// run, Cakewalk unreachable) before it resolved any reference.
+const STOPPED_SENTENCE =
+  "Ids, emails and names were not checked against Cakewalk: the run " +
+  "stopped before that";
+
+/**
+ * Why references were not checked against Cakewalk, as a sentence; empty
+ * when they were. Only a run without credentials gets the fork wording.
+ */
+export function uncheckedSentence(report: Report): string {
+  if (report.checked) return "";
+  if (report.credentials !== true) return UNCHECKED_SENTENCE;
+  return report.failure
+    ? `${STOPPED_SENTENCE} (see the failure above).`
+    : `${STOPPED_SENTENCE}.`;
+}
+
+/** Whether references were checked against Cakewalk, and if not, why. */
+export function checkedAnswer(report: Report): string {
+  if (report.checked) return "yes";
+  return report.credentials === true
+    ? "no, the run stopped before checking them"
+    : "no, no Cakewalk credentials";
+}
+
+// Failures raised only once the accesses are known: with no entries, there
+// was nothing to apply (a state conflict after an empty change, say).
+const FAILURES_AFTER_ACCESSES = new Set<FailureReason>([
+  "too-many-grants",
+  "partial",
+  "state-conflict",
+  "drift",
+]);
+
+/**
+ * True when the report has no entries because the run failed before it
+ * computed them, rather than because there were none.
+ */
+export function stoppedBeforeAccesses(report: Report): boolean {
+  return (
+    report.entries.length === 0 &&
+    report.failure !== undefined &&
+    !FAILURES_AFTER_ACCESSES.has(report.failure.reason)
+  );
+}
+
+export const STOPPED_BEFORE_ACCESSES =
+  "The run stopped before the accesses were computed (see the failure " +
+  "above), so none are listed.";
+
 const STATUS_LABELS: Record<EntryStatus, string> = {
   grant: "Grant",
   "level-change": "Change level",
@@ -25,7 +77,8 @@ const STATUS_LABELS: Record<EntryStatus, string> = {
   granted: "Granted",
   "level-changed": "Level changed",
   failed: "Failed",
-  "not-posted": "Not posted: the run stopped before posting it",
+  // Also when Cakewalk refused the whole batch (401/403) and the run stopped.
+  "not-posted": "Not posted: the run stopped (see the failure)",
 };
 
 // Drift compares the manifest with live Cakewalk, so a "grant" there is an
@@ -103,10 +156,22 @@ export function errorText(entry: ReportEntry): string {
 }
 
 /**
+ * The "Where" cell of an entry. Line 0 means no place in a file: drift's
+ * accesses found in Cakewalk but not in the manifest.
+ */
+export function whereCell(report: Report, location: Location): string {
+  return location.line < 1 ? "—" : locationLink(report, location);
+}
+
+/**
  * `file:line`, linked to the line at the run's commit when the report knows
  * where the repository lives.
  */
 export function locationLink(report: Report, location: Location): string {
+  // No line to link to: name the file alone, if there is one.
+  if (location.line < 1) {
+    return location.file ? escapeMarkdown(location.file) : "—";
+  }
   const text = `${location.file}:${location.line}`;
   const { serverUrl, repository, headSha } = report;
   if (!serverUrl || !repository || !headSha) return escapeMarkdown(text);

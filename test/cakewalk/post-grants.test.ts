@@ -72,8 +72,8 @@ describe("posting grants in batches", () => {
     expect(posts()).toBe(3);
     expect(standIn.accessesOf(figma.id)).toHaveLength(6);
     expect(standIn.accessesOf(slack.id)).toHaveLength(4);
-    expect(log.lines).toContain("info: Posted batch 2 of 3: 4 accesses.");
-    expect(log.lines).toContain("info: Posted batch 3 of 3: 2 accesses.");
+    expect(log.lines).toContain("info: Batch 2 of 3: 4 accesses posted.");
+    expect(log.lines).toContain("info: Batch 3 of 3: 2 accesses posted.");
   });
 
   it("isolates one bad entry among ten: nine posted, one failed with Cakewalk's words", async () => {
@@ -113,8 +113,17 @@ describe("posting grants in batches", () => {
     console.info(`Isolating 1 bad entry among 10 took ${posts()} POSTs.`);
     expect(posts()).toBeLessThanOrEqual(9);
     expect(log.lines).toContain(
-      "info: Posted batch 1 of 1: 10 accesses (1 failed).",
+      "info: Batch 1 of 1: 9 accesses posted, 1 failed.",
     );
+  });
+
+  it("counts one access in the singular", async () => {
+    const { client } = clientFor(standIn);
+    const log = recordingLog();
+
+    await postGrants(client, figmaGrants(1), { batchSize: 10, log, ...fast });
+
+    expect(log.lines).toContain("info: Batch 1 of 1: 1 access posted.");
   });
 
   it("changes the level of an access that exists at another level", async () => {
@@ -173,7 +182,11 @@ describe("a post whose outcome is unknown", () => {
     ).toHaveLength(1);
     expect(
       log.lines.some((line) =>
-        line.includes("reading back shows 4 in place, 0 to post again"),
+        line.includes(
+          "The outcome of a post of 4 accesses is unknown " +
+            `(HTTP 500 ("Injected fault": The stand-in was told to fail this request.)); ` +
+            "reading back shows 4 in place, 0 to post again.",
+        ),
       ),
     ).toBe(true);
   });
@@ -287,15 +300,28 @@ describe("a run that must stop", () => {
     expect(standIn.accessesOf(figma.id)).toEqual([]);
   });
 
+  it("logs a batch refused with 403 as not posted, naming the refused key", async () => {
+    const { client } = clientFor(standIn, { key: readOnlyKey });
+    const log = recordingLog();
+
+    await postGrants(client, figmaGrants(1), { batchSize: 10, log, ...fast });
+
+    expect(log.lines).toContain(
+      "info: Batch 1 of 1: Cakewalk refused the key; 1 access not posted.",
+    );
+    expect(log.lines.some((line) => line.includes("Posted"))).toBe(false);
+  });
+
   it("stops when the run's waiting budget runs out, keeping what was posted", async () => {
     const grants = figmaGrants(4);
     standIn.failNext({ method: "POST", skip: 1, status: 503, times: 10 });
     const { client } = clientFor(standIn, { maxTotalWaitMs: 0 });
+    const log = recordingLog();
 
     const result = await postGrants(client, grants, {
       batchSize: 2,
       concurrency: 1,
-      log: recordingLog(),
+      log,
       backoffBaseMs: 50,
     });
 
@@ -306,5 +332,10 @@ describe("a run that must stop", () => {
       "not-posted",
     ]);
     expect(result.stoppedBy).toBeInstanceOf(WaitBudgetError);
+    expect(log.lines).toContain("info: Batch 1 of 2: 2 accesses posted.");
+    expect(log.lines).toContain(
+      "info: Batch 2 of 2: the run ran out of time to wait for Cakewalk; " +
+        "2 accesses not posted.",
+    );
   });
 });

@@ -333,3 +333,44 @@ accesses:
     expect(problems.map((p) => p.severity)).toContain("warning");
   });
 });
+
+describe("resolving levels and ids in SPEC order", () => {
+  let cakewalk: CakewalkStandIn;
+  afterEach(async () => cakewalk?.close());
+
+  it("reads a UUID as an id even when an alias has that name", async () => {
+    const file = manifest(`version: 1
+apps:
+  ${figmaId}: 0b7e6c5d-4a3b-4c2d-8e1f-9a8b7c6d5e4f
+accesses:
+  - app: ${figmaId}
+    user: ana@example.com
+`);
+    const { accesses } = await resolveManifests([file]);
+    expect(accesses[0]!.key).toBe(
+      `app:id:${figmaId}|user:email:ana@example.com`,
+    );
+  });
+
+  it("says to remove the level of an app without levels, and lists an app's levels", async () => {
+    cakewalk = await startCakewalk();
+    cakewalk.addUser({ email: "ana@example.com" });
+    cakewalk.addWorkApp({ name: "Notion" });
+    cakewalk.addWorkApp({ name: "Jira", levels: [{ name: "User" }] });
+    const { client } = clientFor(cakewalk);
+    const file = manifest(`version: 1
+accesses:
+  - app: Notion
+    permissionLevel: whatever
+    user: ana@example.com
+  - app: Jira
+    permissionLevel: Administrator
+    user: ana@example.com
+`);
+    const { problems } = await resolveManifests([file], { directory: client });
+    expect(problems.map((p) => `${p.location.line} ${p.message}`)).toEqual([
+      '4 "Notion" has no permission levels in Cakewalk: remove `permissionLevel` from this access.',
+      '7 No permission level name "Administrator" in "Jira". It has: "User".',
+    ]);
+  });
+});

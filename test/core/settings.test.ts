@@ -61,3 +61,44 @@ describe("readSettings", () => {
     expect(String(error)).not.toContain("secret-key");
   });
 });
+
+describe("readSettings refuses inputs that would be unsafe", () => {
+  it("refuses a branch as state-ref, since it would move with pushes", async () => {
+    await expect(
+      settingsWith({ "state-ref": "refs/heads/main" }),
+    ).rejects.toThrow(
+      /Input "state-ref" is "refs\/heads\/main": expected a ref outside branches/,
+    );
+    const tag = await settingsWith({
+      "state-ref": "refs/tags/cakewalk-access-applied",
+    });
+    expect(tag.stateRef).toBe("refs/tags/cakewalk-access-applied");
+  });
+
+  it("refuses a base that git could read as an option", async () => {
+    await expect(
+      settingsWith({ base: "--upload-pack=touch /tmp/pwned" }),
+    ).rejects.toThrow(
+      /Input "base" is .*expected a full 40-character commit SHA or a branch, tag or ref name/,
+    );
+    await expect(settingsWith({ base: "main..x" })).rejects.toThrow(
+      /Input "base"/,
+    );
+    expect((await settingsWith({ base: "release/2026-12" })).base).toBe(
+      "release/2026-12",
+    );
+    expect((await settingsWith({ base: "a".repeat(40) })).base).toBe(
+      "a".repeat(40),
+    );
+  });
+
+  it("refuses an api-url with a password in it without repeating it", async () => {
+    const error = await settingsWith({
+      "api-url": "https://user:hunter2@cakewalk.example",
+    }).catch((e: Error) => e);
+    expect(String(error)).toMatch(
+      /Input "api-url" is \(hidden\): expected a URL without a user name or password/,
+    );
+    expect(String(error)).not.toContain("hunter2");
+  });
+});

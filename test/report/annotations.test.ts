@@ -62,7 +62,7 @@ describe("emitAnnotations", () => {
 
   it("caps errors and warnings apart, errors first in file and line order", () => {
     const sink = recorder();
-    const warnings = Array.from({ length: 10 }, (_, index) =>
+    const warnings = Array.from({ length: 11 }, (_, index) =>
       problem("warning", `Warning ${index}`, index + 1),
     );
     const errors = [
@@ -76,8 +76,35 @@ describe("emitAnnotations", () => {
       "error Early",
       "error Late",
       ...warnings.slice(0, 9).map((warning) => `warning ${warning.message}`),
-      expect.stringMatching(/^warning 1 more warning in the manifest/),
+      expect.stringMatching(/^warning 2 more warnings in the manifest/),
     ]);
+  });
+
+  it("shows all 10 when exactly 10 fit in GitHub's limit", () => {
+    const sink = recorder();
+    const warnings = Array.from({ length: 10 }, (_, index) =>
+      problem("warning", `Warning ${index}`, index + 1),
+    );
+    emitAnnotations(warnings, sink);
+    expect(sink.seen.map((seen) => seen.message)).toEqual(
+      warnings.map((warning) => warning.message),
+    );
+  });
+
+  it("leaves one error slot for the failing step's own message", () => {
+    const errors = Array.from({ length: 10 }, (_, index) =>
+      problem("error", `Error ${index + 1}`, index + 1),
+    );
+    const failing = recorder();
+    emitAnnotations(errors, failing, { failing: true });
+    expect(failing.seen).toHaveLength(9);
+    expect(failing.seen[8]?.message).toMatch(/^2 more errors/);
+
+    const nine = recorder();
+    emitAnnotations(errors.slice(0, 9), nine, { failing: true });
+    expect(nine.seen.map((seen) => seen.message)).toEqual(
+      errors.slice(0, 9).map((error) => error.message),
+    );
   });
 
   it("emits nothing when there are no problems", () => {

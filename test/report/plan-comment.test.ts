@@ -171,6 +171,57 @@ describe("renderPlanComment", () => {
     expect(checked).not.toContain("not checked");
   });
 
+  it("says a run with credentials that stopped early was not checked, without blaming a fork", () => {
+    const body = renderPlanComment(
+      report({
+        checked: false,
+        credentials: true,
+        failure: { reason: "invalid-manifest", message: "1 error" },
+        problems: [problem("error", "Unknown app")],
+      }),
+    );
+    expect(body).toContain(
+      "Ids, emails and names were not checked against Cakewalk: the run " +
+        "stopped before that (see the failure above).",
+    );
+    expect(body).not.toMatch(/credentials|forks/);
+    expect(body.indexOf("[!CAUTION]")).toBeLessThan(
+      body.indexOf("not checked"),
+    );
+  });
+
+  it("keeps the fork wording when the report does not say credentials were given", () => {
+    for (const credentials of [false, undefined]) {
+      const body = renderPlanComment(
+        report({
+          checked: false,
+          credentials,
+          entries: [entry("grant", { resolved: false })],
+        }),
+      );
+      expect(body).toContain("(pull requests from forks get no secrets)");
+    }
+  });
+
+  it("shows no link for an access that has no place in a file", () => {
+    const body = renderPlanComment(
+      report({
+        entries: [entry("removal", { user: "Bo", file: "", line: 0 })],
+      }),
+    );
+    const row = tableRows(body).find((line) => line.includes("| Bo"));
+    expect(cells(row!)[4]).toBe("—");
+    expect(body).not.toContain("#L0");
+  });
+
+  it("names the file of a problem at no line, without a link", () => {
+    const body = renderPlanComment(
+      report({ problems: [problem("error", "File is empty", 0, "b.yaml")] }),
+    );
+    expect(body).toContain("- b.yaml: File is empty");
+    expect(body).not.toContain("#L0");
+  });
+
   it("lists errors then warnings, in file and line order, linked", () => {
     const body = renderPlanComment(
       report({

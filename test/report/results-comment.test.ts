@@ -64,7 +64,7 @@ describe("renderResultsComment", () => {
       "Granted",
       "Level changed",
       "Already in place",
-      "Not posted: the run stopped before posting it",
+      "Not posted: the run stopped (see the failure)",
       "Removed from the manifest: not revoked by this action",
     ]);
   });
@@ -77,6 +77,50 @@ describe("renderResultsComment", () => {
     expect(body).toContain(
       "> [!CAUTION]\n> The apply did not finish (`partial`): 1 access failed",
     );
+  });
+
+  it("says the run stopped before computing accesses, rather than that there were none", () => {
+    const body = renderResultsComment(
+      applied({
+        entries: [],
+        failure: { reason: "unauthorized", message: "Cakewalk said 401" },
+      }),
+      { pullRequest: 7 },
+    );
+    expect(body).not.toContain("No accesses to apply");
+    expect(body).toContain(
+      "The run stopped before the accesses were computed (see the failure " +
+        "above), so none are listed.",
+    );
+    expect(body).toContain(
+      "> The apply did not finish (`unauthorized`): Cakewalk said 401",
+    );
+  });
+
+  it("still says there was nothing to apply when the run failed only after an empty change", () => {
+    const body = renderResultsComment(
+      applied({
+        entries: [],
+        failure: { reason: "state-conflict", message: "The ref moved" },
+      }),
+      { pullRequest: 7 },
+    );
+    expect(body).toContain("No accesses to apply.");
+    expect(body).not.toContain("stopped before the accesses");
+  });
+
+  it("labels entries not posted in words true for a stop and for a refused batch", () => {
+    const body = renderResultsComment(
+      applied({
+        entries: [entry("not-posted", { user: "Ed" })],
+        failure: { reason: "unauthorized", message: "Cakewalk said 403" },
+      }),
+      { pullRequest: 7 },
+    );
+    expect(cells(entryRows(body)[0]!)[0]).toBe(
+      "Not posted: the run stopped (see the failure)",
+    );
+    expect(body).not.toContain("before posting");
   });
 
   describe("comparing with the reviewed plan", () => {
@@ -109,6 +153,27 @@ describe("renderResultsComment", () => {
       });
       expect(body).toContain(
         "> [!WARNING]\n> No plan comment was found on this pull request",
+      );
+    });
+
+    it("shows the pull request's own planned and applied hashes, not the run's", () => {
+      const report = { ...applied(), planHash: "f".repeat(64) };
+      const match = renderResultsComment(report, {
+        pullRequest: 7,
+        hashCheck: "match",
+        plannedHash: "a".repeat(64),
+        appliedHash: "a".repeat(64),
+      });
+      expect(match).toContain(`(plan hash \`${"a".repeat(64)}\`)`);
+      expect(match).not.toContain("f".repeat(64));
+      const mismatch = renderResultsComment(report, {
+        pullRequest: 7,
+        hashCheck: "mismatch",
+        plannedHash: "a".repeat(64),
+        appliedHash: "b".repeat(64),
+      });
+      expect(mismatch).toContain(
+        `(planned \`${"a".repeat(64)}\`, applied \`${"b".repeat(64)}\`)`,
       );
     });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { renderSummary, SUMMARY_LIMIT } from "../../src/report/summary.js";
-import { cells, entry, entryRows, problem, report } from "./factory.js";
+import {
+  cells,
+  entry,
+  entryRows,
+  problem,
+  report,
+  tableRows,
+} from "./factory.js";
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
@@ -45,7 +52,58 @@ describe("renderSummary", () => {
     expect(summary).toContain(`- Base commit: \`${"b".repeat(40)}\``);
     expect(summary).toContain(`- Head commit: \`${"a".repeat(40)}\``);
     expect(summary).not.toContain("Plan hash");
+    expect(summary).not.toContain("No accesses in this report");
+    expect(summary).toContain(
+      "The run stopped before the accesses were computed (see the failure " +
+        "above), so none are listed.",
+    );
+  });
+
+  it("says there are no accesses when a run without failure has none", () => {
+    const summary = renderSummary(report({ mode: "apply" }));
     expect(summary).toContain("No accesses in this report.");
+    expect(summary).not.toContain("stopped");
+  });
+
+  it("says why references were not checked: no credentials, or a stop", () => {
+    const fork = renderSummary(report({ checked: false }));
+    expect(fork).toContain("(pull requests from forks get no secrets)");
+    expect(fork).toContain(
+      "- References checked against Cakewalk: no, no Cakewalk credentials",
+    );
+
+    const stopped = renderSummary(
+      report({
+        checked: false,
+        credentials: true,
+        failure: { reason: "api-error", message: "Cakewalk is down" },
+      }),
+    );
+    expect(stopped).toContain(
+      "Ids, emails and names were not checked against Cakewalk: the run " +
+        "stopped before that (see the failure above).",
+    );
+    expect(stopped).toContain(
+      "- References checked against Cakewalk: no, the run stopped before " +
+        "checking them",
+    );
+    expect(stopped).not.toMatch(/credentials|forks/);
+
+    const checked = renderSummary(report());
+    expect(checked).toContain("- References checked against Cakewalk: yes");
+  });
+
+  it("shows a dash, not a link to line 0, where drift found an access only in Cakewalk", () => {
+    const summary = renderSummary(
+      report({
+        mode: "drift",
+        entries: [entry("unmanaged", { user: "Bo", file: "", line: 0 })],
+      }),
+    );
+    const row = tableRows(summary).find((line) => line.includes("| Bo"));
+    expect(cells(row!)[5]).toBe("—");
+    expect(summary).not.toContain("#L0");
+    expect(summary).not.toContain("[:0]");
   });
 
   it("names drift findings as what Cakewalk lacks or has extra", () => {

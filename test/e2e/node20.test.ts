@@ -1,0 +1,3 @@
+import { scenarios } from "./scenarios.js";
+
+scenarios(20, async () => process.execPath);
