@@ -51159,23 +51159,28 @@ function errorText(entry) {
 }
 /**
  * The "Where" cell of an entry. Line 0 means no place in a file: drift's
- * accesses found in Cakewalk but not in the manifest.
+ * accesses found in Cakewalk but not in the manifest. A removal's line is
+ * in the base commit's file, so it links there.
  */
-function whereCell(report, location) {
-    return location.line < 1 ? "—" : locationLink(report, location);
+function whereCell(report, entry) {
+    const { location } = entry.access;
+    if (location.line < 1)
+        return "—";
+    const removed = entry.status === "removal" && report.baseSha;
+    return locationLink(report, location, removed ? report.baseSha : undefined);
 }
 /**
- * `file:line`, linked to the line at the run's commit when the report knows
- * where the repository lives.
+ * `file:line`, linked to the line at the run's commit (or at `sha`) when
+ * the report knows where the repository lives.
  */
-function locationLink(report, location) {
+function locationLink(report, location, sha = report.headSha) {
     // No line to link to: name the file alone, if there is one.
     if (location.line < 1) {
         return location.file ? escapeMarkdown(location.file) : "—";
     }
     const text = `${location.file}:${location.line}`;
-    const { serverUrl, repository, headSha } = report;
-    if (!serverUrl || !repository || !headSha)
+    const { serverUrl, repository } = report;
+    if (!serverUrl || !repository || !sha)
         return escapeMarkdown(text);
     const path = location.file
         .replace(/^\.\//, "")
@@ -51183,7 +51188,7 @@ function locationLink(report, location) {
         .map(encodePathSegment)
         .join("/");
     const base = serverUrl.replace(/\/+$/, "");
-    return markdown_link(text, `${base}/${repository}/blob/${headSha}/${path}#L${location.line}`);
+    return markdown_link(text, `${base}/${repository}/blob/${sha}/${path}#L${location.line}`);
 }
 // encodeURIComponent leaves `(`, `)`, `!`, `*` and `'` alone; a `)` would end
 // the Markdown link early.
@@ -51221,7 +51226,7 @@ function entryRow(report, entry) {
         userCell(entry),
         levelCell(entry),
         escapeMarkdown(entry.access.reason ?? ""),
-        whereCell(report, entry.access.location),
+        whereCell(report, entry),
     ]);
 }
 /** One heading and table per work app, with only the kept rows. */
@@ -56332,7 +56337,7 @@ function summary_entryRow(report, entry) {
         userCell(entry),
         levelCell(entry),
         escapeMarkdown(entry.access.reason ?? ""),
-        whereCell(report, entry.access.location),
+        whereCell(report, entry),
     ]);
 }
 

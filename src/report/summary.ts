@@ -171,6 +171,6 @@ function entryRow(report: Report, entry: ReportEntry): string {
     userCell(entry),
     levelCell(entry),
     escapeMarkdown(entry.access.reason ?? ""),
-    whereCell(report, entry.access.location),
+    whereCell(report, entry),
   ]);
 }

@@ -157,24 +157,32 @@ export function errorText(entry: ReportEntry): string {
 
 /**
  * The "Where" cell of an entry. Line 0 means no place in a file: drift's
- * accesses found in Cakewalk but not in the manifest.
+ * accesses found in Cakewalk but not in the manifest. A removal's line is
+ * in the base commit's file, so it links there.
  */
-export function whereCell(report: Report, location: Location): string {
-  return location.line < 1 ? "—" : locationLink(report, location);
+export function whereCell(report: Report, entry: ReportEntry): string {
+  const { location } = entry.access;
+  if (location.line < 1) return "—";
+  const removed = entry.status === "removal" && report.baseSha;
+  return locationLink(report, location, removed ? report.baseSha : undefined);
 }
 
 /**
- * `file:line`, linked to the line at the run's commit when the report knows
- * where the repository lives.
+ * `file:line`, linked to the line at the run's commit (or at `sha`) when
+ * the report knows where the repository lives.
  */
-export function locationLink(report: Report, location: Location): string {
+export function locationLink(
+  report: Report,
+  location: Location,
+  sha: string = report.headSha,
+): string {
   // No line to link to: name the file alone, if there is one.
   if (location.line < 1) {
     return location.file ? escapeMarkdown(location.file) : "—";
   }
   const text = `${location.file}:${location.line}`;
-  const { serverUrl, repository, headSha } = report;
-  if (!serverUrl || !repository || !headSha) return escapeMarkdown(text);
+  const { serverUrl, repository } = report;
+  if (!serverUrl || !repository || !sha) return escapeMarkdown(text);
   const path = location.file
     .replace(/^\.\//, "")
     .split("/")
@@ -183,7 +191,7 @@ export function locationLink(report: Report, location: Location): string {
   const base = serverUrl.replace(/\/+$/, "");
   return link(
     text,
-    `${base}/${repository}/blob/${headSha}/${path}#L${location.line}`,
+    `${base}/${repository}/blob/${sha}/${path}#L${location.line}`,
   );
 }
 

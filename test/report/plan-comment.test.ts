@@ -156,6 +156,22 @@ describe("renderPlanComment", () => {
     );
   });
 
+  it("links a removal to its line in the base commit, where it was", () => {
+    const body = renderPlanComment(
+      report({
+        entries: [
+          entry("removal", { user: "Old" }),
+          entry("grant", { user: "New" }),
+        ],
+      }),
+    );
+    const rows = entryRows(body);
+    const removal = rows.find((row) => row.includes("Removed"))!;
+    const grant = rows.find((row) => row.includes("Grant"))!;
+    expect(grant).toContain(`/blob/${"a".repeat(40)}/`);
+    expect(removal).toContain(`/blob/${"b".repeat(40)}/`);
+  });
+
   it("says plainly when references were not checked against Cakewalk", () => {
     const unchecked = renderPlanComment(
       report({
