@@ -50714,10 +50714,15 @@ async function loadSide(git, sha, pattern) {
 function hasErrors(problems) {
     return problems.some((problem) => problem.severity === "error");
 }
-/** True when the two sides hold different manifest files or contents. */
-function manifestChanged(a, b) {
-    const blobs = (side) => side.files.map((f) => `${f.path}\t${f.blob}`).join("\n");
-    return blobs(a) !== blobs(b);
+/**
+ * True when the manifest files differ between two commits: other files,
+ * or other contents (git's blob ids).
+ */
+async function manifestDiffers(git, pattern, a, b) {
+    const listing = async (sha) => (await git.manifestFiles(sha, pattern))
+        .map((f) => `${f.path}\t${f.blob}`)
+        .join("\n");
+    return (await listing(a)) !== (await listing(b));
 }
 
 ;// CONCATENATED MODULE: ./src/report/marker.ts
@@ -51923,7 +51928,9 @@ async function commentResults(job, baseSha) {
                 job.log.debug(`Start of #${pull.number}: ${errorMessage(error)}`);
                 return undefined;
             });
-            if (start && !(await changesManifest(job, start, pull))) {
+            const changed = !start ||
+                (await manifestDiffers(job.git, job.settings.manifest, start, pull.merge_commit_sha));
+            if (!changed) {
                 job.log.info(`#${pull.number} did not change the manifest: no comment`);
                 continue;
             }
@@ -51950,15 +51957,6 @@ function warnAboutPlan(job, pull, check) {
         job.log.warning(`#${pull.number} has no plan comment from this action: the applied ` +
             "change was not planned on the pull request.");
     }
-}
-async function changesManifest(job, start, pull) {
-    const pattern = job.settings.manifest;
-    const [before, after] = await Promise.all([
-        job.git.manifestFiles(start, pattern),
-        job.git.manifestFiles(pull.merge_commit_sha, pattern),
-    ]);
-    const blobs = (files) => files.map((f) => `${f.path}\t${f.blob}`).join("\n");
-    return blobs(before) !== blobs(after);
 }
 /** Runs a commenting step; a token that may not comment only warns. */
 async function forbiddenIsAWarning(job, step) {
@@ -56009,6 +56007,7 @@ function recordingLog() {
 
 
 
+
 /**
  * Plan: what the commit would grant, change or drop compared with its
  * base. Never writes to Cakewalk; works without credentials, checking then
@@ -56028,7 +56027,9 @@ async function plan(job) {
     log.info(`Planning ${report.headSha.slice(0, 12)} against ` +
         (baseSha ? baseSha.slice(0, 12) : "an empty manifest"));
     // Decided first: a broken manifest still gets its plan comment.
-    job.manifestTouched = baseSha ? await manifestTouched(job, baseSha) : true;
+    job.manifestTouched = baseSha
+        ? await manifestDiffers(job.git, job.settings.manifest, baseSha, report.headSha)
+        : true;
     const head = await loadHead(job, baseSha);
     const base = baseSha
         ? await loadBase(job, baseSha, false)
@@ -56061,14 +56062,6 @@ async function planBase(job) {
             "everything in the manifest counts as new.");
     }
     return applied;
-}
-async function manifestTouched(job, baseSha) {
-    const [a, b] = await Promise.all([
-        job.git.manifestFiles(baseSha, job.settings.manifest),
-        job.git.manifestFiles(job.report.headSha, job.settings.manifest),
-    ]);
-    const text = (files) => files.map((f) => `${f.path}\t${f.blob}`).join("\n");
-    return text(a) !== text(b);
 }
 /**
  * The plan's rows. With credentials, wanted accesses are checked against

@@ -7,7 +7,7 @@ import {
   type PullRequest,
 } from "./github/client.js";
 import type { Job } from "./job.js";
-import { loadSide } from "./load.js";
+import { loadSide, manifestDiffers } from "./load.js";
 import { markerPrefix, readPlanHash } from "./report/marker.js";
 import { renderPlanComment } from "./report/plan-comment.js";
 import {
@@ -88,7 +88,15 @@ export async function commentResults(
           return undefined;
         },
       );
-      if (start && !(await changesManifest(job, start, pull))) {
+      const changed =
+        !start ||
+        (await manifestDiffers(
+          job.git,
+          job.settings.manifest,
+          start,
+          pull.merge_commit_sha!,
+        ));
+      if (!changed) {
         job.log.info(`#${pull.number} did not change the manifest: no comment`);
         continue;
       }
@@ -124,21 +132,6 @@ function warnAboutPlan(
         "change was not planned on the pull request.",
     );
   }
-}
-
-async function changesManifest(
-  job: Job,
-  start: string,
-  pull: PullRequest,
-): Promise<boolean> {
-  const pattern = job.settings.manifest;
-  const [before, after] = await Promise.all([
-    job.git.manifestFiles(start, pattern),
-    job.git.manifestFiles(pull.merge_commit_sha!, pattern),
-  ]);
-  const blobs = (files: typeof before) =>
-    files.map((f) => `${f.path}\t${f.blob}`).join("\n");
-  return blobs(before) !== blobs(after);
 }
 
 /** Runs a commenting step; a token that may not comment only warns. */

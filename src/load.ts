@@ -30,9 +30,19 @@ export function hasErrors(problems: Problem[]): boolean {
   return problems.some((problem) => problem.severity === "error");
 }
 
-/** True when the two sides hold different manifest files or contents. */
-export function manifestChanged(a: ManifestSide, b: ManifestSide): boolean {
-  const blobs = (side: ManifestSide) =>
-    side.files.map((f) => `${f.path}\t${f.blob}`).join("\n");
-  return blobs(a) !== blobs(b);
+/**
+ * True when the manifest files differ between two commits: other files,
+ * or other contents (git's blob ids).
+ */
+export async function manifestDiffers(
+  git: GitReader,
+  pattern: string,
+  a: string,
+  b: string,
+): Promise<boolean> {
+  const listing = async (sha: string) =>
+    (await git.manifestFiles(sha, pattern))
+      .map((f) => `${f.path}\t${f.blob}`)
+      .join("\n");
+  return (await listing(a)) !== (await listing(b));
 }

@@ -2,6 +2,7 @@ import { diffAccesses } from "./diff.js";
 import { isReviewEvent, reviewBaseSha } from "./event.js";
 import { loadBase, loadHead, type Job } from "./job.js";
 import { classifyAgainstLive, readLive } from "./live.js";
+import { manifestDiffers } from "./load.js";
 import type { Change, ReportEntry } from "./model.js";
 
 /**
@@ -26,7 +27,14 @@ export async function plan(job: Job): Promise<void> {
   );
 
   // Decided first: a broken manifest still gets its plan comment.
-  job.manifestTouched = baseSha ? await manifestTouched(job, baseSha) : true;
+  job.manifestTouched = baseSha
+    ? await manifestDiffers(
+        job.git,
+        job.settings.manifest,
+        baseSha,
+        report.headSha,
+      )
+    : true;
   const head = await loadHead(job, baseSha);
   const base = baseSha
     ? await loadBase(job, baseSha, false)
@@ -65,16 +73,6 @@ async function planBase(job: Job): Promise<string | undefined> {
     );
   }
   return applied;
-}
-
-async function manifestTouched(job: Job, baseSha: string): Promise<boolean> {
-  const [a, b] = await Promise.all([
-    job.git.manifestFiles(baseSha, job.settings.manifest),
-    job.git.manifestFiles(job.report.headSha, job.settings.manifest),
-  ]);
-  const text = (files: typeof a) =>
-    files.map((f) => `${f.path}\t${f.blob}`).join("\n");
-  return text(a) !== text(b);
 }
 
 /**

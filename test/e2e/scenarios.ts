@@ -447,6 +447,52 @@ export function scenarios(major: number, nodePath: () => Promise<string>) {
       expect(world.cakewalk.requests).toEqual([]);
     });
 
+    it("computes everything but posts nothing and keeps the ref on a dry run", async () => {
+      await appliedWorld();
+      const pr = await openPull(
+        "trial",
+        item("figma", "viewer", "priya.raman@example.com"),
+      );
+      const { sha, run } = await mergeAndApply(pr, "merge", {
+        "dry-run": "true",
+      });
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.outputs).toMatchObject({ granted: "1", failed: "0" });
+      expect(world.posted()).toEqual([]);
+      expect(await world.github.readRef(stateRef)).not.toBe(sha);
+      expect(world.github.comments(pr).at(-1)!.body).toMatch(/dry run/i);
+    });
+
+    it("checks drift on a schedule: silent when in step, failing on a difference", async () => {
+      await appliedWorld();
+      const payload = {
+        schedule: "0 6 * * 1-5",
+        repository: { default_branch: "main" },
+      };
+      const schedule = async () =>
+        world.run("schedule", payload, {
+          node,
+          sha: await world.github.tip(),
+          ref: "refs/heads/main",
+        });
+      const inStep = await schedule();
+      expect(inStep.exitCode, inStep.stdout).toBe(0);
+      expect(inStep.outputs["failure-reason"]).toBe("");
+
+      // Someone grants a privileged level by hand, outside the manifest.
+      world.cakewalk.setAccess(
+        workApps.slack.id,
+        users.former.id,
+        workApps.slack.levels.admin.id,
+      );
+      const drifted = await schedule();
+      expect(drifted.exitCode).toBe(1);
+      expect(drifted.outputs["failure-reason"]).toBe("drift");
+      expect(drifted.stdout).toMatch(/1 only in Cakewalk/);
+      expect(drifted.summary).toContain("Alex Former");
+      expect(world.posted()).toEqual([]);
+    });
+
     it("plans a fork pull request without secrets and warns once that it cannot comment", async () => {
       await appliedWorld();
       const pr = await openPull(
