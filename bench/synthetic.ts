@@ -8,10 +8,9 @@ import type {
   PermissionLevel,
   Report,
   ReportEntry,
-  ResolvedAccess,
   WorkApp,
 } from "../src/model.js";
-import type { Directory } from "../src/resolve.js";
+import type { Directory, Resolution } from "../src/resolve.js";
 
 export interface SyntheticUser {
   id: string;
@@ -269,16 +268,20 @@ export interface ManifestText {
 /**
  * A manifest file for the pairs, as people write one: an `apps:` and a
  * `users:` block of aliases, then items grouped by work app, most with one
- * user, some with a `users:` list, many with a reason. References are
+ * user, some with a `users:` list, each with a reason. References are
  * written as aliases, emails (in any case), names or ids, each of which
  * resolves in the organisation.
+ *
+ * Every choice is drawn from the pair, item or app it is about, not from a
+ * running sequence: a manifest written for slightly different pairs writes
+ * the rest the same way, as an edited file would.
  */
 export function manifestText(
   org: Organisation,
   wanted: readonly Pair[],
   seed = 4,
 ): ManifestText {
-  const random = seededRandom(seed);
+  const styles = org.apps.map((app, index) => appStyle(app, index, seed));
   const lines = [
     "# yaml-language-server: $schema=./access.schema.json",
     "# Generated for the benchmarks: see bench/README.md.",
@@ -288,18 +291,46 @@ export function manifestText(
     ...org.apps.flatMap(appAliasLines),
     "",
     "users:",
-    ...org.users.flatMap((user) =>
-      user.alias
-        ? [`  ${user.alias}: ${random() < 0.1 ? user.id : user.email}`]
-        : [],
-    ),
+    ...org.users.flatMap((user, index) => {
+      if (!user.alias) return [];
+      const target = keyedRandom(seed, 1, index)() < 0.1 ? user.id : user.email;
+      return [`  ${user.alias}: ${target}`];
+    }),
     "",
     "accesses:",
   ];
-  for (const item of items(wanted, random)) {
-    lines.push(...itemLines(org, item, random));
+  for (const item of items(wanted, seed)) {
+    lines.push(...itemLines(org, styles, item, seed));
   }
   return { text: `${lines.join("\n")}\n`, accesses: wanted.length };
+}
+
+/** A generator seeded by the parts: the same parts draw the same numbers. */
+function keyedRandom(...parts: number[]): () => number {
+  let seed = 0x9e3779b9;
+  for (const part of parts) {
+    seed = Math.imul(seed ^ part, 0x85ebca6b) ^ (seed >>> 13);
+  }
+  return seededRandom(seed);
+}
+
+/**
+ * How a file writes one work app. A file keeps to one way per app, which
+ * also keeps offline keys (built from the written text) stable.
+ */
+interface AppStyle {
+  text: string;
+  /** Levels written as the aliases under the app's `permissionLevels:`. */
+  levelAliases: boolean;
+}
+
+function appStyle(app: SyntheticApp, index: number, seed: number): AppStyle {
+  const random = keyedRandom(seed, 2, index);
+  const byId = random() < 0.1;
+  const text = byId ? app.id : (app.alias ?? app.name);
+  // Level aliases apply only when the app is written as its alias or id.
+  const levelAliases = app.alias !== undefined && random() < 0.8;
+  return { text, levelAliases };
 }
 
 function appAliasLines(app: SyntheticApp): string[] {
@@ -314,21 +345,21 @@ function appAliasLines(app: SyntheticApp): string[] {
 }
 
 /** Pairs of one app and level, grouped into items of one to six users. */
-function items(wanted: readonly Pair[], random: () => number): Pair[][] {
+function items(wanted: readonly Pair[], seed: number): Pair[][] {
   const sorted = [...wanted].sort(
-    (a, b) => a.app - b.app || (a.level ?? -1) - (b.level ?? -1),
+    (a, b) =>
+      a.app - b.app || (a.level ?? -1) - (b.level ?? -1) || a.user - b.user,
   );
   const result: Pair[][] = [];
   let current: Pair[] = [];
-  let size = 1;
   for (const pair of sorted) {
     const first = current[0];
     const sameGroup =
       first && first.app === pair.app && first.level === pair.level;
-    if (!sameGroup || current.length >= size) {
+    const startsItem = keyedRandom(seed, 3, pair.app, pair.user)() < 0.92;
+    if (!sameGroup || startsItem || current.length >= 6) {
       if (current.length > 0) result.push(current);
       current = [];
-      size = random() < 0.92 ? 1 : 2 + Math.floor(random() * 5);
     }
     current.push(pair);
   }
@@ -338,31 +369,28 @@ function items(wanted: readonly Pair[], random: () => number): Pair[][] {
 
 function itemLines(
   org: Organisation,
+  styles: readonly AppStyle[],
   item: Pair[],
-  random: () => number,
+  seed: number,
 ): string[] {
   const first = item[0]!;
+  const random = keyedRandom(seed, 4, first.app, first.user);
   const app = org.apps[first.app]!;
-  const appForm = random();
-  const appText =
-    app.alias && appForm < 0.85
-      ? app.alias
-      : appForm < 0.95
-        ? app.name
-        : app.id;
-  // Level aliases apply only when the app is written as its alias or id.
-  const byAlias = app.alias !== undefined && appText !== app.name;
-  const lines = [`  - app: ${yamlText(appText)}`];
+  const style = styles[first.app]!;
+  const lines: string[] = [];
   if (random() < 0.5) {
     const reviewer = pick(random, org.users).name;
-    lines.unshift(`  # Reviewed in the 2026-Q3 access review by ${reviewer}.`);
+    lines.push(`  # Reviewed in the 2026-Q3 access review by ${reviewer}.`);
   }
+  lines.push(`  - app: ${yamlText(style.text)}`);
   if (first.level !== null) {
     const level = app.levels[first.level]!;
-    const levelText = byAlias && random() < 0.7 ? slug(level.name) : level.name;
-    lines.push(`    permissionLevel: ${yamlText(levelText)}`);
+    const text = style.levelAliases ? slug(level.name) : level.name;
+    lines.push(`    permissionLevel: ${yamlText(text)}`);
   }
-  const users = item.map((pair) => userText(org.users[pair.user]!, random));
+  const users = item.map((pair) =>
+    userText(org.users[pair.user]!, keyedRandom(seed, 5, pair.app, pair.user)),
+  );
   if (users.length === 1) {
     lines.push(`    user: ${yamlText(users[0]!)}`);
   } else if (random() < 0.5) {
@@ -373,8 +401,7 @@ function itemLines(
       ...users.map((user) => `      - ${yamlText(user)}`),
     );
   }
-  lines.push(`    reason: ${reason(org, random)}`);
-  lines.push("");
+  lines.push(`    reason: ${reason(org, random)}`, "");
   return lines;
 }
 
@@ -425,33 +452,27 @@ export function memoryDirectory(org: Organisation): Directory {
 /**
  * A plan report over resolved accesses, as a full-scope plan of a large
  * organisation gives: mostly grants, some level changes, removals and
- * accesses already in place, and a warning for each inactive user.
+ * accesses already in place, and the resolver's warnings (inactive users).
  */
-export function planReport(accesses: readonly ResolvedAccess[]): Report {
+export function planReport(org: Organisation, resolution: Resolution): Report {
+  const { accesses, problems } = resolution;
+  const levels = new Map(
+    org.apps.flatMap((app) => app.levels.map((level) => [level.id, app])),
+  );
   const entries = accesses.map((access, index): ReportEntry => {
     const draw = index % 20;
     if (draw < 13) return { status: "grant", access };
-    if (draw < 15 && access.permissionLevel) {
-      return {
-        status: "level-change",
-        access,
-        previousLevel: { display: "Viewer", id: access.levelKey },
-      };
+    const level = access.permissionLevel;
+    const others = level?.id ? levels.get(level.id)?.levels : undefined;
+    const previous = others?.find((other) => other.id !== level?.id);
+    if (draw < 15 && previous) {
+      const { id, name, isPrivileged } = previous;
+      const previousLevel = { id, display: name, privileged: isPrivileged };
+      return { status: "level-change", access, previousLevel };
     }
     if (draw < 16) return { status: "removal", access };
     return { status: "in-place", access };
   });
-  const problems = accesses
-    .filter((access) =>
-      /deactivated|offboarding/i.test(access.user.statusName ?? ""),
-    )
-    .map((access) => ({
-      severity: "warning" as const,
-      location: access.location,
-      message:
-        `User "${access.user.email}" is ${access.user.statusName} in ` +
-        "Cakewalk: check that this access is still wanted.",
-    }));
   return {
     mode: "plan",
     dryRun: false,

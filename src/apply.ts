@@ -22,6 +22,8 @@ interface Anchor {
   full: boolean;
   /** Move the ref to this commit even if it does not descend from it. */
   reanchor: boolean;
+  /** The run's commit descends from the applied commit (or there is none). */
+  forward: boolean;
   /** The run's commit is already applied (or older): nothing to do. */
   nothingToDo?: boolean;
 }
@@ -204,10 +206,14 @@ async function chooseAnchor(
         "workflow_dispatch runs; this run compares with the applied commit.",
     );
   }
+  const relation = applied
+    ? (await github.compare(applied, report.headSha))?.status
+    : undefined;
+  const forward = !applied || relation === "ahead" || relation === "identical";
   if (settings.base && manual) {
     const baseSha = await job.git.resolveCommit(settings.base);
-    log.info(`Comparing with the "base" input: ${baseSha.slice(0, 12)}`);
-    return { baseSha, full, reanchor: true };
+    log.info(`Comparing with the "base" input: ${baseSha}`);
+    return { baseSha, full, reanchor: true, forward };
   }
   if (!applied) {
     report.notes.push(
@@ -215,27 +221,21 @@ async function chooseAnchor(
         "so the whole manifest is compared with live Cakewalk and only what " +
         "is missing there is posted.",
     );
-    return { full: true, reanchor: false };
+    return { full: true, reanchor: false, forward };
   }
-
-  const relation = await github.compare(applied, report.headSha);
-  if (relation?.status === "behind") {
+  if (relation === "behind") {
     report.notes.push(
       `This run's commit is older than the applied commit ` +
         `${applied.slice(0, 12)}: it was applied already. Nothing to do.`,
     );
-    return { full: false, reanchor: false, nothingToDo: true };
+    return { full: false, reanchor: false, forward, nothingToDo: true };
   }
-  if (relation?.status === "ahead" || relation?.status === "identical") {
-    return { baseSha: applied, full, reanchor: false };
-  }
-  if (full && manual) {
-    return { full: true, reanchor: true };
-  }
+  if (forward) return { baseSha: applied, full, reanchor: false, forward };
+  if (full && manual) return { full: true, reanchor: true, forward };
   throw new ActionError(
     "base-not-found",
     `The applied commit ${applied} (${settings.stateRef}) is ` +
-      (relation
+      (relation === "diverged"
         ? "not an ancestor of"
         : "unknown to the repository, so not an ancestor of") +
       ` this run's commit ${report.headSha.slice(0, 12)}: history was ` +
@@ -259,10 +259,8 @@ async function moveAppliedRef(
 ): Promise<void> {
   const { settings, report, log } = job;
   const to = report.headSha;
-  if (applied === to) return;
-  const forward =
-    !applied || (await github.compare(applied, to))?.status === "ahead";
-  if (!forward && !anchor.reanchor) return;
+  const { forward } = anchor;
+  if (applied === to || (!forward && !anchor.reanchor)) return;
 
   const moved = await github.moveRef({
     ref: settings.stateRef,
