@@ -51376,7 +51376,7 @@ function countsTable(report) {
     return countsRow([
         ["Grants", counts.grant],
         ["Level changes", counts["level-change"]],
-        ["Removals", counts.removal],
+        ["Removed, not revoked", counts.removal],
         ["Already in place", counts["in-place"]],
         ["Warnings", warnings],
         ["Errors", errors],
@@ -51442,10 +51442,17 @@ function intro(report, pullRequest) {
             `not moved. This is what applying commit ${commit}, after the merge ` +
             `of pull request #${pullRequest}, would do.`);
     }
-    const moved = report.appliedSha
-        ? ` The applied commit is now ${code(shortSha(report.appliedSha))}.`
-        : "";
-    return (`Applied commit ${commit} after the merge of pull request ` +
+    const since = report.baseSha
+        ? `, compared with ${code(shortSha(report.baseSha))}`
+        : report.scope === "full"
+            ? ", compared with live Cakewalk"
+            : "";
+    const moved = report.appliedSha === report.headSha
+        ? " It is now the applied commit."
+        : report.appliedSha
+            ? ` The applied commit stays ${code(shortSha(report.appliedSha))}.`
+            : "";
+    return (`Applied commit ${commit}${since}, after the merge of pull request ` +
         `#${pullRequest}.${moved}`);
 }
 function hashCheckText(options) {
@@ -55624,6 +55631,7 @@ function manifestInvalid(problems) {
  */
 async function loadBase(job, sha, strict) {
     const side = await loadSide(job.git, sha, job.settings.manifest);
+    job.log.info(`Read the base manifest (${side.files.map((f) => f.path).join(", ") || "no file"}) at ${sha.slice(0, 12)}`);
     if (hasErrors(side.problems)) {
         const message = `The manifest at ${sha.slice(0, 12)}, the base of this comparison, ` +
             "does not parse, so what changed since cannot be computed. Run the " +
@@ -55870,31 +55878,32 @@ async function chooseAnchor(job, github, applied) {
         log.warning(`Input "base" is "${settings.base}", but it is used only on ` +
             "workflow_dispatch runs; this run compares with the applied commit.");
     }
+    const relation = applied
+        ? (await github.compare(applied, report.headSha))?.status
+        : undefined;
+    const forward = !applied || relation === "ahead" || relation === "identical";
     if (settings.base && manual) {
         const baseSha = await job.git.resolveCommit(settings.base);
-        log.info(`Comparing with the "base" input: ${baseSha.slice(0, 12)}`);
-        return { baseSha, full, reanchor: true };
+        log.info(`Comparing with the "base" input: ${baseSha}`);
+        return { baseSha, full, reanchor: true, forward };
     }
     if (!applied) {
         report.notes.push(`First apply: no applied commit is recorded yet (\`${settings.stateRef}\`), ` +
             "so the whole manifest is compared with live Cakewalk and only what " +
             "is missing there is posted.");
-        return { full: true, reanchor: false };
+        return { full: true, reanchor: false, forward };
     }
-    const relation = await github.compare(applied, report.headSha);
-    if (relation?.status === "behind") {
+    if (relation === "behind") {
         report.notes.push(`This run's commit is older than the applied commit ` +
             `${applied.slice(0, 12)}: it was applied already. Nothing to do.`);
-        return { full: false, reanchor: false, nothingToDo: true };
+        return { full: false, reanchor: false, forward, nothingToDo: true };
     }
-    if (relation?.status === "ahead" || relation?.status === "identical") {
-        return { baseSha: applied, full, reanchor: false };
-    }
-    if (full && manual) {
-        return { full: true, reanchor: true };
-    }
+    if (forward)
+        return { baseSha: applied, full, reanchor: false, forward };
+    if (full && manual)
+        return { full: true, reanchor: true, forward };
     throw new ActionError("base-not-found", `The applied commit ${applied} (${settings.stateRef}) is ` +
-        (relation
+        (relation === "diverged"
             ? "not an ancestor of"
             : "unknown to the repository, so not an ancestor of") +
         ` this run's commit ${report.headSha.slice(0, 12)}: history was ` +
@@ -55911,10 +55920,8 @@ async function chooseAnchor(job, github, applied) {
 async function moveAppliedRef(job, github, anchor, applied) {
     const { settings, report, log } = job;
     const to = report.headSha;
-    if (applied === to)
-        return;
-    const forward = !applied || (await github.compare(applied, to))?.status === "ahead";
-    if (!forward && !anchor.reanchor)
+    const { forward } = anchor;
+    if (applied === to || (!forward && !anchor.reanchor))
         return;
     const moved = await github.moveRef({
         ref: settings.stateRef,
@@ -56041,6 +56048,12 @@ async function plan(job) {
             "this plan shows the change against the base commit instead.");
     }
     report.entries = await planEntries(job, changeSet.changes);
+    const count = (status) => report.entries.filter((e) => e.status === status).length;
+    log.info(`Plan: ${count("grant")} grant(s), ${count("level-change")} level ` +
+        `change(s), ${count("removal")} removal(s) (not revoked)` +
+        (job.cakewalk
+            ? `, ${count("in-place")} already in place in Cakewalk`
+            : "; references not checked against Cakewalk (no credentials)"));
 }
 /** Which commit this plan compares against, or undefined for "nothing". */
 async function planBase(job) {
@@ -56381,14 +56394,14 @@ const inputs = object({
  * Reads every input. Secrets are masked before anything can log them.
  * `read` is `core.getInput` in the action; tests pass their own.
  */
-function readSettings(read = (name) => getInput(name)) {
+function readSettings(read = (name) => getInput(name), mask = (secret) => setSecret(secret)) {
     const raw = {};
     for (const name of Object.keys(inputs.shape)) {
         raw[name] = read(name).trim();
     }
     for (const secret of ["api-key", "api-secret", "github-token"]) {
         if (raw[secret])
-            setSecret(raw[secret]);
+            mask(raw[secret]);
     }
     const parsed = inputs.safeParse(raw);
     if (!parsed.success) {

@@ -161,6 +161,9 @@ export async function loadBase(
   strict: boolean,
 ): Promise<Resolution> {
   const side = await loadSide(job.git, sha, job.settings.manifest);
+  job.log.info(
+    `Read the base manifest (${side.files.map((f) => f.path).join(", ") || "no file"}) at ${sha.slice(0, 12)}`,
+  );
   if (hasErrors(side.problems)) {
     const message =
       `The manifest at ${sha.slice(0, 12)}, the base of this comparison, ` +

@@ -49,6 +49,15 @@ export async function plan(job: Job): Promise<void> {
     );
   }
   report.entries = await planEntries(job, changeSet.changes);
+  const count = (status: string) =>
+    report.entries.filter((e) => e.status === status).length;
+  log.info(
+    `Plan: ${count("grant")} grant(s), ${count("level-change")} level ` +
+      `change(s), ${count("removal")} removal(s) (not revoked)` +
+      (job.cakewalk
+        ? `, ${count("in-place")} already in place in Cakewalk`
+        : "; references not checked against Cakewalk (no credentials)"),
+  );
 }
 
 /** Which commit this plan compares against, or undefined for "nothing". */

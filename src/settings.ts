@@ -82,13 +82,14 @@ type InputName = keyof typeof inputs.shape;
  */
 export function readSettings(
   read: (name: string) => string = (name) => core.getInput(name),
+  mask: (secret: string) => void = (secret) => core.setSecret(secret),
 ): Settings {
   const raw: Record<string, string> = {};
   for (const name of Object.keys(inputs.shape) as InputName[]) {
     raw[name] = read(name).trim();
   }
   for (const secret of ["api-key", "api-secret", "github-token"] as const) {
-    if (raw[secret]) core.setSecret(raw[secret]);
+    if (raw[secret]) mask(raw[secret]);
   }
 
   const parsed = inputs.safeParse(raw);

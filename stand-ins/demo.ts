@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     const users = new Map<string, string>(
       Object.values(example.users).map((u) => [u.id, u.name]),
     );
-    for (const app of [example.workApps.figma, example.workApps.github]) {
+    const { figma, github, notion } = example.workApps;
+    for (const app of [figma, github, notion]) {
       const levels = new Map<string, string>(
         Object.values(app.levels).map((l) => [l.id, l.name]),
       );
@@ -118,9 +119,11 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `\nNotion still lists Priya: removals are reported, never revoked.` +
+      `\nNotion is as it was: removals are reported, never revoked.` +
         `\n${stateRef} now points at ${await world.github.readRef(stateRef)}` +
-        ` (the merge commit ${merged}).`,
+        (merged === (await world.github.readRef(stateRef))
+          ? ", the merge commit."
+          : `; the merge commit is ${merged}.`),
     );
   } finally {
     await world.close();

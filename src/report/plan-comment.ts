@@ -81,7 +81,7 @@ function countsTable(report: Report): string {
   return countsRow([
     ["Grants", counts.grant],
     ["Level changes", counts["level-change"]],
-    ["Removals", counts.removal],
+    ["Removed, not revoked", counts.removal],
     ["Already in place", counts["in-place"]],
     ["Warnings", warnings],
     ["Errors", errors],

@@ -80,11 +80,19 @@ function intro(report: Report, pullRequest: number): string {
       `of pull request #${pullRequest}, would do.`
     );
   }
-  const moved = report.appliedSha
-    ? ` The applied commit is now ${code(shortSha(report.appliedSha))}.`
-    : "";
+  const since = report.baseSha
+    ? `, compared with ${code(shortSha(report.baseSha))}`
+    : report.scope === "full"
+      ? ", compared with live Cakewalk"
+      : "";
+  const moved =
+    report.appliedSha === report.headSha
+      ? " It is now the applied commit."
+      : report.appliedSha
+        ? ` The applied commit stays ${code(shortSha(report.appliedSha))}.`
+        : "";
   return (
-    `Applied commit ${commit} after the merge of pull request ` +
+    `Applied commit ${commit}${since}, after the merge of pull request ` +
     `#${pullRequest}.${moved}`
   );
 }

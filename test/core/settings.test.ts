@@ -2,9 +2,14 @@ import { describe, expect, it } from "vitest";
 import { actionDefaults } from "../../stand-ins/runner.js";
 import { readSettings } from "../../src/settings.js";
 
+const masked: string[] = [];
+
 async function settingsWith(overrides: Record<string, string>) {
   const inputs = { ...(await actionDefaults("ghs_token")), ...overrides };
-  return readSettings((name) => inputs[name] ?? "");
+  return readSettings(
+    (name) => inputs[name] ?? "",
+    (secret) => masked.push(secret),
+  );
 }
 
 describe("readSettings", () => {
@@ -35,6 +40,7 @@ describe("readSettings", () => {
     });
     expect(settings.maxGrants).toBeUndefined();
     expect(settings.credentials).toEqual({ apiKey: "k", apiSecret: "s" });
+    expect(masked).toEqual(expect.arrayContaining(["k", "s", "ghs_token"]));
     expect(settings.dryRun).toBe(true);
   });
 

@@ -48,7 +48,7 @@ describe("renderPlanComment", () => {
     expect(cells(header!)).toEqual([
       "Grants",
       "Level changes",
-      "Removals",
+      "Removed, not revoked",
       "Already in place",
       "Warnings",
       "Errors",

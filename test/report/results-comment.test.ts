@@ -48,12 +48,17 @@ describe("renderResultsComment", () => {
     expect(cells(counts!)).toEqual(["1", "1", "1", "1", "1", "1"]);
   });
 
-  it("names the pull request and the applied commit", () => {
+  it("names the pull request, the commit compared with, and where the ref is", () => {
     const body = renderResultsComment(applied(), { pullRequest: 7 });
     expect(body).toContain(
-      "Applied commit `aaaaaaa` after the merge of pull request #7. The " +
-        "applied commit is now `ddddddd`.",
+      "Applied commit `aaaaaaa`, compared with `bbbbbbb`, after the merge " +
+        "of pull request #7. The applied commit stays `ddddddd`.",
     );
+    const moved = renderResultsComment(
+      { ...applied(), appliedSha: "a".repeat(40) },
+      { pullRequest: 7 },
+    );
+    expect(moved).toContain("#7. It is now the applied commit.");
   });
 
   it("lists failures first, with what Cakewalk said, escaped", () => {
