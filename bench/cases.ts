@@ -19,8 +19,8 @@ import type { Measurement } from "./measure.js";
 export interface CaseContext {
   /** Where run.ts wrote the inputs (see `inputFiles`). */
   inputDir: string;
-  /** The stand-in Cakewalk that run.ts started. */
-  cakewalkUrl: string;
+  /** The stand-in Cakewalk that run.ts started, for cases with `http`. */
+  cakewalkUrl?: string;
 }
 
 /** How a case process's result line starts on its standard output. */
@@ -69,8 +69,11 @@ export interface BenchCase {
   targetMs?: number;
   warmups: number;
   runs: number;
-  /** True when it talks to the stand-in Cakewalk (run.ts counts requests). */
-  http?: boolean;
+  /**
+   * Talks to a stand-in Cakewalk that run.ts starts for this case alone and
+   * counts the requests of; `latencyMs` delays every answer.
+   */
+  http?: { latencyMs?: number };
   prepare: (context: CaseContext) => Promise<Prepared<unknown>>;
 }
 
@@ -96,7 +99,15 @@ export const cases: BenchCase[] = [
     targetMs: 5000,
     warmups: 1,
     runs: 5,
-    http: true,
+    http: {},
+    prepare: resolveOverHttp,
+  },
+  {
+    id: "resolve-http-5k-latency",
+    title: "resolve over HTTP, 10 ms a request",
+    warmups: 0,
+    runs: 3,
+    http: { latencyMs: 10 },
     prepare: resolveOverHttp,
   },
   {
@@ -233,13 +244,15 @@ async function resolveOverHttp(
     await readInput(context, inputFiles.manifest5k),
     inputFiles.manifest5k,
   );
+  const apiUrl = context.cakewalkUrl;
+  if (!apiUrl) throw new Error("No stand-in Cakewalk was started.");
   return {
     size: "5,000 accesses; 10,000 users, 200 work apps",
     // A new client each run: it keeps what it read for the rest of a run.
     work: () =>
       resolveManifests([manifest], {
         directory: new CakewalkClient({
-          apiUrl: context.cakewalkUrl,
+          apiUrl,
           apiKey: readWriteKey.key,
           apiSecret: readWriteKey.secret,
           log: recordingLog(),

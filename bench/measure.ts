@@ -2,6 +2,7 @@
 // Each case runs in a fresh Node process (see run.ts), so the process's peak
 // resident set size (maxRSS) is the case's own, not left over from another.
 import { memoryUsage, resourceUsage } from "node:process";
+import { setFlagsFromString } from "node:v8";
 
 export interface MeasureOptions {
   /** Runs before timing starts, to let the JIT compile the hot paths. */
@@ -24,8 +25,13 @@ export interface Measurement {
    * one): then `peakRssMb` is only an upper bound.
    */
   peakBelowStartup: boolean;
-  /** The largest rise of the JavaScript heap over one run, in MiB. */
+  /**
+   * The largest rise of the JavaScript heap seen at the end of a run, in
+   * MiB: a lower bound, as the collector may have run during the run.
+   */
   heapMb: number;
+  /** The heap after collecting garbage, before the first timed run. */
+  heapBaseBytes: number;
 }
 
 const MIB = 1024 * 1024;
@@ -50,6 +56,12 @@ export async function measure<T>(
   const timesMs: number[] = [];
   let heapMb = 0;
   let last: T | undefined;
+  collect();
+  const heapBaseBytes = memoryUsage().heapUsed;
+  // V8 prints the heap's size before each collection while this flag is on:
+  // between collections the heap only grows, so the largest of those sizes
+  // is the heap's peak. run.ts reads them (see `peakHeapFromTrace`).
+  setFlagsFromString("--trace-gc-nvp");
   for (let run = 0; run < options.runs; run++) {
     collect();
     const heapBefore = memoryUsage().heapUsed;
@@ -60,6 +72,9 @@ export async function measure<T>(
     // the run's garbage while it ran.
     heapMb = Math.max(heapMb, (memoryUsage().heapUsed - heapBefore) / MIB);
   }
+  // This collection reports the heap as the last run left it.
+  collect();
+  setFlagsFromString("--no-trace-gc-nvp");
   const maxRssAfter = maxRssBytes();
   return {
     measurement: {
@@ -69,9 +84,25 @@ export async function measure<T>(
       peakRssMb: Math.max(0, maxRssAfter - rssBefore) / MIB,
       peakBelowStartup: maxRssAfter === maxRssBefore,
       heapMb,
+      heapBaseBytes,
     },
     last: last as T,
   };
+}
+
+/**
+ * The heap's peak rise over `baseBytes` in MiB, from the lines V8 prints
+ * with --trace-gc-nvp; undefined when there are none (no collection ran).
+ */
+export function peakHeapFromTrace(
+  output: string,
+  baseBytes: number,
+): number | undefined {
+  const sizes = [...output.matchAll(/total_size_before=(\d+)/g)].map((match) =>
+    Number(match[1]),
+  );
+  if (sizes.length === 0) return undefined;
+  return Math.max(0, Math.max(...sizes) - baseBytes) / MIB;
 }
 
 export function median(values: readonly number[]): number {

@@ -225,8 +225,9 @@ export function pairs(
 }
 
 /**
- * `base` with one pair in a hundred changed: a third get another level, a
- * third are dropped, and as many new pairs are added.
+ * `base` with one pair in a hundred changed: two thirds of the changes are
+ * to existing pairs (half of those get another level, where the app has
+ * more than one; the others are dropped), one third are new pairs.
  */
 export function changedPairs(
   org: Organisation,
@@ -236,18 +237,19 @@ export function changedPairs(
   const random = seededRandom(seed);
   const changes = Math.round(base.length / 100);
   const head = base.map((pair) => ({ ...pair }));
+  const touched = new Set<number>();
   const dropped = new Set<number>();
-  for (let done = 0; done < Math.round((changes * 2) / 3);) {
+  while (touched.size < Math.round((changes * 2) / 3)) {
     const index = Math.floor(random() * head.length);
     const pair = head[index]!;
-    if (dropped.has(index)) continue;
+    if (touched.has(index)) continue;
+    touched.add(index);
     const levels = org.apps[pair.app]!.levels.length;
-    if (done % 2 === 0 && levels > 1 && pair.level !== null) {
+    if (touched.size % 2 === 0 && levels > 1 && pair.level !== null) {
       pair.level = (pair.level + 1) % levels;
     } else {
       dropped.add(index);
     }
-    done += 1;
   }
   const kept = head.filter((_, index) => !dropped.has(index));
   const added = pairs(

@@ -1,4 +1,5 @@
 import { distance } from "fastest-levenshtein";
+import pMap from "p-map";
 import type {
   AccessEntry,
   CakewalkUser,
@@ -310,6 +311,7 @@ async function resolveInCakewalk(
     lookup.userIndex(),
     lookup.appIndex(),
   ]);
+  await prefetchLevels(locals, apps, lookup);
   const resolved: ResolvedAccess[] = [];
   for (const local of locals) {
     const access = await resolveOne(local, users, apps, lookup, problems);
@@ -327,6 +329,24 @@ async function resolveInCakewalk(
     }
   }
   return resolved;
+}
+
+/** Levels are read a few apps at a time: one app after another is slow. */
+const levelReadsAtOnce = 8;
+
+async function prefetchLevels(
+  locals: LocalAccess[],
+  apps: Index<WorkApp>,
+  lookup: Lookup,
+): Promise<void> {
+  const ids = new Set<string>();
+  for (const local of locals) {
+    const app = find(apps, local.app, "work app", "");
+    if ("record" in app) ids.add(app.record.id);
+  }
+  await pMap(ids, (id) => lookup.levelIndex(id), {
+    concurrency: levelReadsAtOnce,
+  });
 }
 
 async function resolveOne(
