@@ -49826,10 +49826,15 @@ const exampleUuid = "3f0c2a4e-8d1b-4b7e-9f53-0c6a1d2e7b10";
 // action reads both as text; the JSON Schema lets such leaves be any scalar so
 // that editors do not flag what the action accepts.
 const freeText = new Set();
+// Of those, the ones that may be left empty: `reason:` with nothing after
+// it is "" to the action and null to an editor.
+const mayBeEmpty = new Set();
 function schema_text(description, options = { allowEmpty: false }) {
     const base = options.allowEmpty ? schemas_string() : schemas_string().min(1);
     const schema = base.describe(description);
     freeText.add(schema);
+    if (options.allowEmpty)
+        mayBeEmpty.add(schema);
     return schema;
 }
 const schema_uuid = (description) => schemas_string().regex(uuidPattern).describe(description);
@@ -49931,7 +49936,7 @@ function manifestJsonSchema() {
                 schema.enum = ["1", 1];
             }
             else if (freeText.has(ctx.zodSchema)) {
-                schema.type = ["string", "number", "boolean"];
+                schema.type = ["string", "number", "boolean"].concat(mayBeEmpty.has(ctx.zodSchema) ? ["null"] : []);
             }
             else if (ctx.zodSchema === accessSchema) {
                 schema.oneOf = [{ required: ["user"] }, { required: ["users"] }];
@@ -50617,8 +50622,37 @@ function parseManifest(content, file, options = {}) {
             location: locator.value(["accesses"]),
         });
     }
+    problems.push(...unusableAliases(data, locator));
     const manifest = buildManifest(file, data, locator);
     return { manifest, problems: sorted(problems) };
+}
+/**
+ * Aliases that no reference can reach: a reference that is a UUID is read
+ * as an id, and a user reference with an "@" as an email, before aliases.
+ */
+function unusableAliases(data, locator) {
+    const problems = [];
+    const warn = (path, message) => problems.push({
+        severity: "warning",
+        message,
+        location: locator.key(path),
+    });
+    for (const [alias] of entriesOf(data.apps)) {
+        if (isUuid(alias.trim())) {
+            warn(["apps", alias], `App alias "${alias}" is a UUID, and a UUID in an access is always ` +
+                "read as a work app id, so this alias is never used. Give it a name.");
+        }
+    }
+    for (const [alias] of entriesOf(data.users)) {
+        if (isUuid(alias.trim()) || alias.includes("@")) {
+            warn(["users", alias], `User alias "${alias}" is never used: in an access, ` +
+                (alias.includes("@")
+                    ? 'text with "@" is read as an email'
+                    : "a UUID is read as a user id") +
+                ". Give the alias a name without them.");
+        }
+    }
+    return problems;
 }
 function buildManifest(file, data, locator) {
     const apps = new Map();

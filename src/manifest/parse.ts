@@ -16,6 +16,7 @@ import { readYaml, type ReadYamlOptions } from "./read-yaml.js";
 import {
   accessSchema,
   appAliasSchema,
+  isUuid,
   manifestSchema,
   userTargetSchema,
   type AccessItem,
@@ -54,8 +55,48 @@ export function parseManifest(
       location: locator.value(["accesses"]),
     });
   }
+  problems.push(...unusableAliases(data, locator));
   const manifest = buildManifest(file, data, locator);
   return { manifest, problems: sorted(problems) };
+}
+
+/**
+ * Aliases that no reference can reach: a reference that is a UUID is read
+ * as an id, and a user reference with an "@" as an email, before aliases.
+ */
+function unusableAliases(
+  data: Record<string, unknown>,
+  locator: Locator,
+): Problem[] {
+  const problems: Problem[] = [];
+  const warn = (path: Path, message: string) =>
+    problems.push({
+      severity: "warning",
+      message,
+      location: locator.key(path),
+    });
+  for (const [alias] of entriesOf(data.apps)) {
+    if (isUuid(alias.trim())) {
+      warn(
+        ["apps", alias],
+        `App alias "${alias}" is a UUID, and a UUID in an access is always ` +
+          "read as a work app id, so this alias is never used. Give it a name.",
+      );
+    }
+  }
+  for (const [alias] of entriesOf(data.users)) {
+    if (isUuid(alias.trim()) || alias.includes("@")) {
+      warn(
+        ["users", alias],
+        `User alias "${alias}" is never used: in an access, ` +
+          (alias.includes("@")
+            ? 'text with "@" is read as an email'
+            : "a UUID is read as a user id") +
+          ". Give the alias a name without them.",
+      );
+    }
+  }
+  return problems;
 }
 
 function buildManifest(

@@ -30,11 +30,15 @@ export const exampleUuid = "3f0c2a4e-8d1b-4b7e-9f53-0c6a1d2e7b10";
 // action reads both as text; the JSON Schema lets such leaves be any scalar so
 // that editors do not flag what the action accepts.
 const freeText = new Set<z.core.$ZodType>();
+// Of those, the ones that may be left empty: `reason:` with nothing after
+// it is "" to the action and null to an editor.
+const mayBeEmpty = new Set<z.core.$ZodType>();
 
 function text(description: string, options = { allowEmpty: false }) {
   const base = options.allowEmpty ? z.string() : z.string().min(1);
   const schema = base.describe(description);
   freeText.add(schema);
+  if (options.allowEmpty) mayBeEmpty.add(schema);
   return schema;
 }
 
@@ -179,7 +183,9 @@ export function manifestJsonSchema(): Record<string, unknown> {
         delete schema.const;
         schema.enum = ["1", 1];
       } else if (freeText.has(ctx.zodSchema)) {
-        schema.type = ["string", "number", "boolean"];
+        schema.type = ["string", "number", "boolean"].concat(
+          mayBeEmpty.has(ctx.zodSchema) ? ["null"] : [],
+        );
       } else if (ctx.zodSchema === accessSchema) {
         schema.oneOf = [{ required: ["user"] }, { required: ["users"] }];
       }

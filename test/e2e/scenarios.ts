@@ -493,6 +493,38 @@ export function scenarios(major: number, nodePath: () => Promise<string>) {
       expect(world.posted()).toEqual([]);
     });
 
+    it("plans a merge queue entry against its base, without a comment, and refuses to apply there", async () => {
+      await appliedWorld();
+      const pr = await openPull(
+        "queued",
+        item("figma", "viewer", "priya.raman@example.com"),
+      );
+      const payload = {
+        merge_group: {
+          base_sha: world.github.baseSha(pr),
+          head_sha: world.github.testMergeSha(pr),
+          head_ref: `refs/heads/gh-readonly-queue/main/pr-${pr}`,
+        },
+        repository: { default_branch: "main" },
+      };
+      const options = {
+        node,
+        sha: world.github.testMergeSha(pr),
+        ref: `refs/heads/gh-readonly-queue/main/pr-${pr}`,
+      };
+      const plan = await world.run("merge_group", payload, options);
+      expect(plan.exitCode, plan.stdout).toBe(0);
+      expect(plan.outputs.granted).toBe("1");
+      expect(world.github.comments(pr)).toEqual([]);
+
+      const apply = await world.run("merge_group", payload, {
+        ...options,
+        inputs: { mode: "apply" },
+      });
+      expect(apply.outputs["failure-reason"]).toBe("refused");
+      expect(world.posted()).toEqual([]);
+    });
+
     it("plans a fork pull request without secrets and warns once that it cannot comment", async () => {
       await appliedWorld();
       const pr = await openPull(

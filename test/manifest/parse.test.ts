@@ -702,3 +702,34 @@ describe("the example access.yaml", () => {
     expect(first).toBe("# yaml-language-server: $schema=./access.schema.json");
   });
 });
+
+describe("aliases no reference can reach", () => {
+  it("warns on a user alias with an @ or shaped like a UUID, and an app alias that is a UUID", () => {
+    const uuid = "3f0c2a4e-8d1b-4b7e-9f53-0c6a1d2e7b10";
+    const { problems } = parseManifest(
+      `version: 1
+apps:
+  ${uuid}: 0b7e6c5d-4a3b-4c2d-8e1f-9a8b7c6d5e4f
+users:
+  "@octocat": octo@example.com
+  ${uuid}: ana@example.com
+  ana: ana@example.com
+accesses:
+  - app: Slack
+    user: ana
+`,
+      "access.yaml",
+    );
+    expect(
+      problems.map((p) => `${p.severity} ${p.location.line} ${p.message}`),
+    ).toEqual([
+      expect.stringMatching(/^warning 3 App alias ".*" is a UUID/),
+      expect.stringMatching(
+        /^warning 5 User alias "@octocat" is never used: in an access, text with "@" is read as an email/,
+      ),
+      expect.stringMatching(
+        /^warning 6 User alias ".*" is never used: in an access, a UUID is read as a user id/,
+      ),
+    ]);
+  });
+});

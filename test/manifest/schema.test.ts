@@ -70,6 +70,19 @@ describe("the JSON Schema for editors", () => {
     expect(schema.properties.version.enum).toEqual(["1", 1]);
   });
 
+  it("lets an editor leave reason empty, as the action does, but not app", () => {
+    const schema = manifestJsonSchema() as {
+      properties: {
+        accesses: {
+          items: { properties: Record<string, { type: string[] }> };
+        };
+      };
+    };
+    const { reason, app } = schema.properties.accesses.items.properties;
+    expect(reason!.type).toContain("null");
+    expect(app!.type).not.toContain("null");
+  });
+
   it("requires exactly one of user and users in an access", () => {
     const schema = manifestJsonSchema() as {
       properties: { accesses: { items: Record<string, unknown> } };
