@@ -51088,17 +51088,19 @@ function uncheckedSentence(report) {
         return "";
     if (report.credentials !== true)
         return UNCHECKED_SENTENCE;
-    return report.failure
-        ? `${STOPPED_SENTENCE} (see the failure above).`
-        : `${STOPPED_SENTENCE}.`;
+    // With credentials and no failure, nothing needed checking (an older
+    // commit re-run, say): saying "stopped" would read like a failure.
+    return report.failure ? `${STOPPED_SENTENCE} (see the failure above).` : "";
 }
 /** Whether references were checked against Cakewalk, and if not, why. */
 function checkedAnswer(report) {
     if (report.checked)
         return "yes";
-    return report.credentials === true
+    if (report.credentials !== true)
+        return "no, no Cakewalk credentials";
+    return report.failure
         ? "no, the run stopped before checking them"
-        : "no, no Cakewalk credentials";
+        : "no, nothing needed checking";
 }
 // Failures raised only once the accesses are known: with no entries, there
 // was nothing to apply (a state conflict after an empty change, say).
@@ -56136,8 +56138,10 @@ class GitReader {
         }
         catch {
             throw new ActionError("base-not-found", `Commit ${sha} is not in the checkout and could not be fetched ` +
-                "from origin (the log's debug lines have git's words). Check " +
-                "that actions/checkout ran with its default credentials.");
+                "from origin: it may not exist (a mistyped SHA, or history " +
+                "rewritten), or the checkout has no credentials to fetch with " +
+                "(keep actions/checkout's default persist-credentials). The " +
+                "log's debug lines have git's own words.");
         }
         if (!(await this.hasCommit(sha))) {
             throw new ActionError("base-not-found", `Commit ${sha} could not be fetched from origin.`);
@@ -56483,8 +56487,8 @@ async function apply(job, defaultBranch) {
         throw error;
     }
     finally {
-        await commentResults(job, anchor.baseSha).catch((error) => log.warning(`Could not comment the results on the pull requests: ` +
-            `${errorMessage(error)}. The job summary has them.`));
+        await commentResults(job, anchor.baseSha).catch((error) => log.warning("Could not comment the results on the pull requests: " +
+            `${errorMessage(error).replace(/\.$/, "")}. The job summary has them.`));
     }
 }
 async function applyFrom(job, github, anchor, applied) {
@@ -56549,22 +56553,53 @@ async function post(job, entries) {
             entry.status = "not-posted";
         }
     });
+    const failed = entries.filter((e) => e.status === "failed");
+    for (const entry of failed)
+        job.log.info(`Failed: ${describeFailed(entry)}`);
     if (stoppedBy)
         throw stoppedBy;
-    const failed = entries.filter((e) => e.status === "failed");
     if (failed.length === 0)
         return;
     const granted = entries.length - failed.length;
-    // Entries without a status were never refused: Cakewalk did not answer.
+    const statuses = new Set(failed.map((e) => e.error?.status));
+    const [status] = statuses;
+    if (granted === 0 && statuses.size === 1 && endpointMissing(status)) {
+        throw new ActionError("api-error", `Cakewalk answered HTTP ${status} to every post to ` +
+            "/api/v1/WorkApps/Accesses: the endpoint is not where the api-url " +
+            `input ("${job.settings.apiUrl}") points. Nothing was granted.`);
+    }
+    // Entries without a status were never refused by Cakewalk.
     const refused = failed.filter((e) => e.error?.status !== undefined).length;
     throw new ActionError(refused > 0 ? "partial" : "api-error", `${failed.length} of ${entries.length} accesses failed` +
         (refused > 0
-            ? ` (Cakewalk refused ${refused}; see each one's reason)`
-            : " because Cakewalk did not answer") +
-        (granted > 0 ? `; the other ${granted} were granted. ` : ". ") +
-        "The applied commit was not moved, so a re-run of this workflow " +
-        "retries what failed and skips what is in place" +
+            ? ` (Cakewalk refused ${refused})`
+            : " (Cakewalk gave no usable answer: no answer, or throttling)") +
+        (granted > 0 ? `; the other ${granted} were granted` : "") +
+        ". The log above and the job summary give each one's reason. The " +
+        "applied commit was not moved, so a re-run of this workflow retries " +
+        "what failed and skips what is in place" +
         (refused > 0 ? ", once the reasons are fixed." : "."));
+}
+/** A 404, 405 or 415 to every entry means a wrong URL, not bad entries. */
+function endpointMissing(status) {
+    return status === 404 || status === 405 || status === 415;
+}
+function describeFailed(entry) {
+    const { app, user, permissionLevel } = entry.access;
+    const said = [entry.error?.title, entry.error?.detail]
+        .filter(Boolean)
+        .join(": ");
+    const status = entry.error?.status ? ` (HTTP ${entry.error.status})` : "";
+    return (`"${user.display}" in "${app.display}"` +
+        (permissionLevel ? ` at "${permissionLevel.display}"` : "") +
+        `: ${said || "no reason given"}${status}`);
+}
+/** What this run put in Cakewalk, for messages about what comes after. */
+function postedSoFar(report) {
+    const posted = report.entries.filter((e) => e.status === "granted" || e.status === "level-changed").length;
+    return posted > 0
+        ? `Cakewalk took the ${posted} access(es) this run posted.`
+        : "This run posted nothing.";
 }
 function grantOf(entry) {
     return {
@@ -56635,18 +56670,35 @@ async function moveAppliedRef(job, github, anchor, applied) {
     const { forward } = anchor;
     if (applied === to || (!forward && !anchor.reanchor))
         return;
-    const moved = await github.moveRef({
-        ref: settings.stateRef,
-        from: applied,
-        to,
-        force: !forward,
-    });
+    let moved;
+    try {
+        moved = await github.moveRef({
+            ref: settings.stateRef,
+            from: applied,
+            to,
+            force: !forward,
+        });
+    }
+    catch (error) {
+        if (error instanceof ActionError && error.reason === "state-conflict") {
+            throw error;
+        }
+        throw new ActionError("api-error", `${postedSoFar(report)} GitHub refused to record the applied commit ` +
+            `in ${settings.stateRef}: ${errorMessage(error)} Give the ` +
+            "workflow's token contents: write (or set state-ref to a ref it may " +
+            "write) and re-run: the re-run posts nothing already in place, " +
+            "then records the commit.", { cause: error });
+    }
     if (moved === "conflict") {
+        // Report where the ref is now, not where this run found it.
+        report.appliedSha = await github
+            .readRef(settings.stateRef)
+            .catch(() => report.appliedSha);
         throw new ActionError("state-conflict", `${settings.stateRef} moved while this run was applying (another run ` +
-            "applied at the same time). The accesses above were posted; the ref " +
-            "was not forced. Re-run this workflow to bring it up to date; the " +
-            "re-run posts only what Cakewalk lacks. Use a `concurrency:` group " +
-            "to keep runs from overlapping.");
+            `applied at the same time). ${postedSoFar(report)} The ref was not ` +
+            "forced. Re-run this workflow to bring it up to date; the re-run " +
+            "posts only what Cakewalk lacks. Use a `concurrency:` group to keep " +
+            "runs from overlapping.");
     }
     report.appliedSha = to;
     if (!forward) {

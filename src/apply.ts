@@ -12,7 +12,7 @@ import {
   type Job,
 } from "./job.js";
 import { classifyAgainstLive, readLive } from "./live.js";
-import type { AccessGrant, ReportEntry } from "./model.js";
+import type { AccessGrant, Report, ReportEntry } from "./model.js";
 
 /** Where an apply starts from, decided from the applied commit. */
 interface Anchor {
@@ -63,8 +63,8 @@ export async function apply(job: Job, defaultBranch: string): Promise<void> {
   } finally {
     await commentResults(job, anchor.baseSha).catch((error: unknown) =>
       log.warning(
-        `Could not comment the results on the pull requests: ` +
-          `${errorMessage(error)}. The job summary has them.`,
+        "Could not comment the results on the pull requests: " +
+          `${errorMessage(error).replace(/\.$/, "")}. The job summary has them.`,
       ),
     );
   }
@@ -154,23 +154,63 @@ async function post(job: Job, entries: ReportEntry[]): Promise<void> {
       entry.status = "not-posted";
     }
   });
-  if (stoppedBy) throw stoppedBy;
   const failed = entries.filter((e) => e.status === "failed");
+  for (const entry of failed) job.log.info(`Failed: ${describeFailed(entry)}`);
+  if (stoppedBy) throw stoppedBy;
   if (failed.length === 0) return;
   const granted = entries.length - failed.length;
-  // Entries without a status were never refused: Cakewalk did not answer.
+  const statuses = new Set(failed.map((e) => e.error?.status));
+  const [status] = statuses;
+  if (granted === 0 && statuses.size === 1 && endpointMissing(status)) {
+    throw new ActionError(
+      "api-error",
+      `Cakewalk answered HTTP ${status} to every post to ` +
+        "/api/v1/WorkApps/Accesses: the endpoint is not where the api-url " +
+        `input ("${job.settings.apiUrl}") points. Nothing was granted.`,
+    );
+  }
+  // Entries without a status were never refused by Cakewalk.
   const refused = failed.filter((e) => e.error?.status !== undefined).length;
   throw new ActionError(
     refused > 0 ? "partial" : "api-error",
     `${failed.length} of ${entries.length} accesses failed` +
       (refused > 0
-        ? ` (Cakewalk refused ${refused}; see each one's reason)`
-        : " because Cakewalk did not answer") +
-      (granted > 0 ? `; the other ${granted} were granted. ` : ". ") +
-      "The applied commit was not moved, so a re-run of this workflow " +
-      "retries what failed and skips what is in place" +
+        ? ` (Cakewalk refused ${refused})`
+        : " (Cakewalk gave no usable answer: no answer, or throttling)") +
+      (granted > 0 ? `; the other ${granted} were granted` : "") +
+      ". The log above and the job summary give each one's reason. The " +
+      "applied commit was not moved, so a re-run of this workflow retries " +
+      "what failed and skips what is in place" +
       (refused > 0 ? ", once the reasons are fixed." : "."),
   );
+}
+
+/** A 404, 405 or 415 to every entry means a wrong URL, not bad entries. */
+function endpointMissing(status: number | undefined): boolean {
+  return status === 404 || status === 405 || status === 415;
+}
+
+function describeFailed(entry: ReportEntry): string {
+  const { app, user, permissionLevel } = entry.access;
+  const said = [entry.error?.title, entry.error?.detail]
+    .filter(Boolean)
+    .join(": ");
+  const status = entry.error?.status ? ` (HTTP ${entry.error.status})` : "";
+  return (
+    `"${user.display}" in "${app.display}"` +
+    (permissionLevel ? ` at "${permissionLevel.display}"` : "") +
+    `: ${said || "no reason given"}${status}`
+  );
+}
+
+/** What this run put in Cakewalk, for messages about what comes after. */
+function postedSoFar(report: Report): string {
+  const posted = report.entries.filter(
+    (e) => e.status === "granted" || e.status === "level-changed",
+  ).length;
+  return posted > 0
+    ? `Cakewalk took the ${posted} access(es) this run posted.`
+    : "This run posted nothing.";
 }
 
 function grantOf(entry: ReportEntry): AccessGrant {
@@ -262,20 +302,40 @@ async function moveAppliedRef(
   const { forward } = anchor;
   if (applied === to || (!forward && !anchor.reanchor)) return;
 
-  const moved = await github.moveRef({
-    ref: settings.stateRef,
-    from: applied,
-    to,
-    force: !forward,
-  });
+  let moved: "moved" | "conflict";
+  try {
+    moved = await github.moveRef({
+      ref: settings.stateRef,
+      from: applied,
+      to,
+      force: !forward,
+    });
+  } catch (error) {
+    if (error instanceof ActionError && error.reason === "state-conflict") {
+      throw error;
+    }
+    throw new ActionError(
+      "api-error",
+      `${postedSoFar(report)} GitHub refused to record the applied commit ` +
+        `in ${settings.stateRef}: ${errorMessage(error)} Give the ` +
+        "workflow's token contents: write (or set state-ref to a ref it may " +
+        "write) and re-run: the re-run posts nothing already in place, " +
+        "then records the commit.",
+      { cause: error },
+    );
+  }
   if (moved === "conflict") {
+    // Report where the ref is now, not where this run found it.
+    report.appliedSha = await github
+      .readRef(settings.stateRef)
+      .catch(() => report.appliedSha);
     throw new ActionError(
       "state-conflict",
       `${settings.stateRef} moved while this run was applying (another run ` +
-        "applied at the same time). The accesses above were posted; the ref " +
-        "was not forced. Re-run this workflow to bring it up to date; the " +
-        "re-run posts only what Cakewalk lacks. Use a `concurrency:` group " +
-        "to keep runs from overlapping.",
+        `applied at the same time). ${postedSoFar(report)} The ref was not ` +
+        "forced. Re-run this workflow to bring it up to date; the re-run " +
+        "posts only what Cakewalk lacks. Use a `concurrency:` group to keep " +
+        "runs from overlapping.",
     );
   }
   report.appliedSha = to;

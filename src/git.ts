@@ -76,8 +76,10 @@ export class GitReader {
       throw new ActionError(
         "base-not-found",
         `Commit ${sha} is not in the checkout and could not be fetched ` +
-          "from origin (the log's debug lines have git's words). Check " +
-          "that actions/checkout ran with its default credentials.",
+          "from origin: it may not exist (a mistyped SHA, or history " +
+          "rewritten), or the checkout has no credentials to fetch with " +
+          "(keep actions/checkout's default persist-credentials). The " +
+          "log's debug lines have git's own words.",
       );
     }
     if (!(await this.hasCommit(sha))) {

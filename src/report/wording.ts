@@ -30,17 +30,18 @@ const STOPPED_SENTENCE =
 export function uncheckedSentence(report: Report): string {
   if (report.checked) return "";
   if (report.credentials !== true) return UNCHECKED_SENTENCE;
-  return report.failure
-    ? `${STOPPED_SENTENCE} (see the failure above).`
-    : `${STOPPED_SENTENCE}.`;
+  // With credentials and no failure, nothing needed checking (an older
+  // commit re-run, say): saying "stopped" would read like a failure.
+  return report.failure ? `${STOPPED_SENTENCE} (see the failure above).` : "";
 }
 
 /** Whether references were checked against Cakewalk, and if not, why. */
 export function checkedAnswer(report: Report): string {
   if (report.checked) return "yes";
-  return report.credentials === true
+  if (report.credentials !== true) return "no, no Cakewalk credentials";
+  return report.failure
     ? "no, the run stopped before checking them"
-    : "no, no Cakewalk credentials";
+    : "no, nothing needed checking";
 }
 
 // Failures raised only once the accesses are known: with no entries, there

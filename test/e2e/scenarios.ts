@@ -288,6 +288,9 @@ export function scenarios(major: number, nodePath: () => Promise<string>) {
       const results = world.github.comments(pr).at(-1)!.body;
       expect(results).toContain("cannot be provisioned in Figma");
       expect(run.stdout).toMatch(/::error::1 of 10 accesses failed/);
+      expect(run.stdout).toMatch(
+        /Failed: "New 6" in "Figma" at "Viewer": .*cannot be provisioned in Figma/,
+      );
 
       // Fixed in Cakewalk: the re-run posts only the missing one.
       world.cakewalk.refuseGrantsTo(people[6]!.id, "");
@@ -341,6 +344,89 @@ export function scenarios(major: number, nodePath: () => Promise<string>) {
       expect(anchor.exitCode, anchor.stdout).toBe(0);
       expect(anchor.summary).toMatch(/Re-anchored/);
       expect(await world.github.readRef(stateRef)).toBe(tip);
+    });
+
+    it("says the grants went through when GitHub refuses to record the applied commit, and a re-run records it", async () => {
+      await appliedWorld();
+      const pr = await openPull(
+        "no-write",
+        item("figma", "viewer", "priya.raman@example.com"),
+      );
+      const sha = await world.github.mergePullRequest(pr, "merge");
+      world.github.failNext({ method: "POST", path: "/graphql", status: 403 });
+      const refused = await world.onPush(sha, { node });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.outputs).toMatchObject({
+        granted: "1",
+        "failure-reason": "api-error",
+      });
+      expect(refused.stdout).toMatch(
+        /Cakewalk took the 1 access\(es\) this run posted\. GitHub refused to record the applied commit/,
+      );
+      expect(await world.github.readRef(stateRef)).not.toBe(sha);
+
+      const posts = world.posted().length;
+      const rerun = await world.onPush(sha, { node });
+      expect(rerun.exitCode, rerun.stdout).toBe(0);
+      expect(world.posted()).toHaveLength(posts);
+      expect(await world.github.readRef(stateRef)).toBe(sha);
+    });
+
+    it("reports where the ref is after losing a race, and never forces it", async () => {
+      await appliedWorld();
+      const first = await openPull(
+        "first",
+        item("figma", "viewer", "priya.raman@example.com"),
+      );
+      const firstSha = await world.github.mergePullRequest(first, "merge");
+      manifest += item("figma", "viewer", "priya.raman@example.com");
+      const second = await openPull("second", item("notion", undefined, "sam"));
+      const secondSha = await world.github.mergePullRequest(second, "merge");
+
+      // While this run reads live accesses, another run records firstSha.
+      world.cakewalk.failNext({
+        method: "GET",
+        path: /accesses/i,
+        delayMs: 1500,
+      });
+      const running = world.onPush(secondSha, { node });
+      while (!world.cakewalk.requests.some((r) => /accesses/i.test(r.path))) {
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      await world.github.setRef(stateRef, firstSha);
+      const lost = await running;
+      expect(lost.exitCode).toBe(1);
+      expect(lost.outputs).toMatchObject({
+        "failure-reason": "state-conflict",
+        "applied-sha": firstSha,
+      });
+      expect(lost.stdout).toMatch(
+        /Cakewalk took the 2 access\(es\) this run posted/,
+      );
+      expect(await world.github.readRef(stateRef)).toBe(firstSha);
+
+      const posts = world.posted().length;
+      const rerun = await world.onPush(secondSha, { node });
+      expect(rerun.exitCode, rerun.stdout).toBe(0);
+      expect(world.posted()).toHaveLength(posts);
+      expect(await world.github.readRef(stateRef)).toBe(secondSha);
+    });
+
+    it("blames the api-url, not the entries, when every post gets a 404", async () => {
+      await appliedWorld();
+      const pr = await openPull(
+        "wrong-url",
+        item("figma", "viewer", "priya.raman@example.com"),
+        item("notion", undefined, "sam"),
+      );
+      world.cakewalk.failNext({ method: "POST", status: 404, times: 20 });
+      const { sha, run } = await mergeAndApply(pr);
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs["failure-reason"]).toBe("api-error");
+      expect(run.stdout).toMatch(
+        /HTTP 404 to every post to \/api\/v1\/WorkApps\/Accesses: the endpoint is not where the api-url input/,
+      );
+      expect(await world.github.readRef(stateRef)).not.toBe(sha);
     });
 
     it("stops before posting when max-grants is exceeded", async () => {

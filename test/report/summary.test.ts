@@ -91,6 +91,11 @@ describe("renderSummary", () => {
 
     const checked = renderSummary(report());
     expect(checked).toContain("- References checked against Cakewalk: yes");
+
+    const nothingToCheck = renderSummary(
+      report({ checked: false, credentials: true, entries: [] }),
+    );
+    expect(nothingToCheck).not.toMatch(/were not checked|stopped/);
   });
 
   it("shows a dash, not a link to line 0, where drift found an access only in Cakewalk", () => {
