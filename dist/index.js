@@ -50753,7 +50753,7 @@ function hasErrors(problems) {
  * or other contents (git's blob ids).
  */
 async function manifestDiffers(git, pattern, a, b) {
-    const listing = async (sha) => (await git.manifestFiles(sha, pattern))
+    const listing = async (sha) => (await git.listManifest(sha, pattern))
         .map((f) => `${f.path}\t${f.blob}`)
         .join("\n");
     return (await listing(a)) !== (await listing(b));
@@ -52212,16 +52212,17 @@ function createPuller(iterator) {
 ;// CONCATENATED MODULE: ./src/resolve.ts
 
 
-const resolve_uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The resolution of no manifest at all. */
+function noResolution() {
+    return { accesses: [], problems: [], matchedByText: [] };
+}
 /**
  * How emails and names are compared: surrounding whitespace, Unicode form
  * and letter case do not count. `toLowerCase` is locale-independent.
  */
 function normalise(text) {
     return text.trim().normalize("NFC").toLowerCase();
-}
-function resolve_isUuid(text) {
-    return resolve_uuidPattern.test(text.trim());
 }
 function at(location) {
     return `${location.file}:${location.line}`;
@@ -52258,23 +52259,26 @@ async function resolveManifests(files, options = {}) {
                 locals.push(local);
         }
     }
+    const matchedByText = [];
     const accesses = options.directory
-        ? await resolveInCakewalk(locals, options.directory, options, problems)
+        ? await resolveInCakewalk(locals, options.directory, options, {
+            problems,
+            matchedByText,
+        })
         : locals.map(unresolvedAccess);
-    return { accesses: withoutDuplicates(accesses, problems), problems };
+    return {
+        accesses: withoutDuplicates(accesses, problems),
+        problems,
+        matchedByText,
+    };
 }
 function applyAliases(file, entry, problems) {
     const user = userRef(file, entry.user, problems);
     if (!user)
         return undefined;
-    // SPEC order: a UUID is an id, then an alias of this file, then a name.
     const appText = entry.app.text.trim();
-    const alias = resolve_isUuid(appText) ? undefined : file.apps.get(appText);
-    const app = resolve_isUuid(appText)
-        ? { kind: "id", id: appText }
-        : alias
-            ? { kind: "id", id: alias.id }
-            : { kind: "name", name: appText };
+    const alias = isUuid(appText) ? undefined : file.apps.get(appText);
+    const app = idAliasOrName(appText, alias?.id);
     let level;
     if (entry.permissionLevel) {
         const levelText = entry.permissionLevel.text.trim();
@@ -52283,27 +52287,30 @@ function applyAliases(file, entry, problems) {
             (app.kind === "id"
                 ? [...file.apps.values()].find((a) => a.id.toLowerCase() === app.id.toLowerCase())
                 : undefined);
-        const levelAlias = resolve_isUuid(levelText)
-            ? undefined
-            : owner?.permissionLevels.get(levelText);
-        level = resolve_isUuid(levelText)
-            ? { kind: "id", id: levelText }
-            : levelAlias
-                ? { kind: "id", id: levelAlias.text.trim() }
-                : { kind: "name", name: levelText };
+        const levelAlias = owner?.permissionLevels.get(levelText);
+        level = idAliasOrName(levelText, levelAlias?.text.trim());
     }
     return { entry, app, user, level };
 }
+/**
+ * SPEC order for apps and levels: a UUID is an id, then an alias of this
+ * file (given as the id it stands for), then a name to look up.
+ */
+function idAliasOrName(text, aliasId) {
+    if (isUuid(text))
+        return { kind: "id", id: text };
+    return aliasId ? { kind: "id", id: aliasId } : { kind: "name", name: text };
+}
 function userRef(file, written, problems) {
     const text = written.text.trim();
-    if (resolve_isUuid(text))
+    if (isUuid(text))
         return { kind: "id", id: text };
     if (text.includes("@"))
         return { kind: "email", email: text };
     const target = file.users.get(text);
     if (target) {
         const value = target.text.trim();
-        return resolve_isUuid(value)
+        return isUuid(value)
             ? { kind: "id", id: value }
             : { kind: "email", email: value };
     }
@@ -52423,7 +52430,8 @@ function find(index, ref, what, where) {
             : "");
     return { problem: `No ${noun} "${text}"${where}.${hint}` };
 }
-async function resolveInCakewalk(locals, directory, options, problems) {
+async function resolveInCakewalk(locals, directory, options, found) {
+    const { problems } = found;
     const lookup = new Lookup(directory);
     const [users, apps] = await Promise.all([
         lookup.userIndex(),
@@ -52437,12 +52445,14 @@ async function resolveInCakewalk(locals, directory, options, problems) {
             resolved.push(access);
         }
         else if (options.lenient) {
-            problems.push({
+            const warning = {
                 severity: "warning",
                 location: local.entry.location,
                 message: "This access of the earlier manifest no longer resolves in " +
                     "Cakewalk; it is matched by its written reference instead.",
-            });
+            };
+            problems.push(warning);
+            found.matchedByText.push(warning);
             resolved.push(unresolvedAccess(local));
         }
     }
@@ -52733,8 +52743,7 @@ async function checkPlanHash(job, github, pull, start) {
     try {
         if (!start)
             throw new Error("its first commit could not be found");
-        const resolved = await changeHash(job, start, job.cakewalk);
-        const written = await changeHash(job, start, undefined);
+        const { resolved, written } = await changeHashes(job, start);
         const match = [resolved, written].includes(plannedHash);
         return {
             hashCheck: match ? "match" : "mismatch",
@@ -52748,12 +52757,18 @@ async function checkPlanHash(job, github, pull, start) {
         return undefined;
     }
 }
-async function changeHash(job, beforeSha, directory) {
-    const sides = await Promise.all([beforeSha, job.report.headSha].map(async (sha) => {
-        const side = await loadSide(job.git, sha, job.settings.manifest);
-        return resolveManifests(side.manifests, { directory, lenient: true });
-    }));
-    return diffAccesses(sides[0].accesses, sides[1].accesses).hash;
+/**
+ * The plan hashes of the change from `beforeSha` to the run's commit:
+ * resolved through Cakewalk (when the run has credentials), and by the
+ * written references. Each side is read and parsed once.
+ */
+async function changeHashes(job, beforeSha) {
+    const sides = await Promise.all([beforeSha, job.report.headSha].map((sha) => loadSide(job.git, sha, job.settings.manifest)));
+    const hash = async (directory) => {
+        const [before, after] = await Promise.all(sides.map((side) => resolveManifests(side.manifests, { directory, lenient: true })));
+        return diffAccesses(before.accesses, after.accesses).hash;
+    };
+    return { resolved: await hash(job.cakewalk), written: await hash(undefined) };
 }
 /**
  * The commit just before a pull request landed: the first parent of a
@@ -56213,14 +56228,15 @@ class GitReader {
         return [...text.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
     }
     /**
-     * The files at a commit that the `manifest` input names: a path, or a
-     * glob matched against every path in the commit's tree.
+     * The files at a commit that the `manifest` input names (a path, or a
+     * glob matched against every path in the commit's tree), without their
+     * contents: enough to tell whether two commits' manifests differ.
      */
-    async manifestFiles(sha, pattern) {
+    async listManifest(sha, pattern) {
         await this.ensureCommit(sha);
         const listing = await this.git(["ls-tree", "-r", "-z", "--long", sha]);
         const wanted = pattern.replace(/^\.\//, "");
-        const entries = listing
+        return listing
             .split("\0")
             .filter(Boolean)
             .map((line) => {
@@ -56230,9 +56246,13 @@ class GitReader {
         })
             .filter((e) => e.type === "blob")
             .filter((e) => e.path === wanted || minimatch(e.path, wanted))
+            .map(({ path, blob, size }) => ({ path, blob, size }))
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    /** The manifest files at a commit, with their contents. */
+    async manifestFiles(sha, pattern) {
         const files = [];
-        for (const entry of entries) {
+        for (const entry of await this.listManifest(sha, pattern)) {
             if (entry.size > maxManifestBytes) {
                 throw new ActionError("invalid-manifest", `${entry.path} is ${entry.size} bytes at ${sha.slice(0, 12)}: ` +
                     "manifests over 10 MiB are refused. Split it into several " +
@@ -56315,7 +56335,7 @@ async function loadHead(job, baseSha) {
     const side = await loadSide(job.git, report.headSha, settings.manifest);
     if (side.files.length === 0) {
         const before = baseSha
-            ? await job.git.manifestFiles(baseSha, settings.manifest)
+            ? await job.git.listManifest(baseSha, settings.manifest)
             : [];
         throw new ActionError("invalid-manifest", before.length > 0
             ? `This change deletes the manifest (${before.map((f) => f.path).join(", ")}). ` +
@@ -56358,7 +56378,7 @@ async function loadBase(job, sha, strict) {
         if (strict)
             throw new ActionError("invalid-manifest", message);
         job.report.notes.push(message);
-        return { accesses: [], problems: [] };
+        return noResolution();
     }
     const resolution = await resolveManifests(side.manifests, {
         directory: job.cakewalk,
@@ -56367,12 +56387,8 @@ async function loadBase(job, sha, strict) {
     // The base's problems were the past's. Only entries matched by their
     // written text are worth a word, and as notes: their lines are the
     // base's, not the lines of the files annotated.
-    for (const problem of resolution.problems) {
-        if (problem.severity === "warning" &&
-            problem.message.includes("no longer resolves")) {
-            const { file, line } = problem.location;
-            job.report.notes.push(`${file}:${line} at ${sha.slice(0, 12)}: ${problem.message}`);
-        }
+    for (const { location, message } of resolution.matchedByText) {
+        job.report.notes.push(`${location.file}:${location.line} at ${sha.slice(0, 12)}: ${message}`);
     }
     return resolution;
 }
@@ -56455,6 +56471,7 @@ function unmanaged(wanted, live, appNames) {
 
 
 
+
 /**
  * Apply: post to Cakewalk what the default branch's manifest gained since
  * the applied commit, then move the applied commit forward. The ref moves
@@ -56497,7 +56514,7 @@ async function applyFrom(job, github, anchor, applied) {
     const head = await loadHead(job);
     const base = anchor.baseSha
         ? await loadBase(job, anchor.baseSha, true)
-        : { accesses: [], problems: [] };
+        : noResolution();
     const changeSet = diffAccesses(base.accesses, head.resolution.accesses);
     report.planHash = changeSet.hash;
     // The diff decides what to post; the full scope posts the whole manifest.
@@ -56779,6 +56796,7 @@ function recordingLog() {
 
 
 
+
 /**
  * Plan: what the commit would grant, change or drop compared with its
  * base. Never writes to Cakewalk; works without credentials, checking then
@@ -56802,9 +56820,7 @@ async function plan(job) {
         ? await manifestDiffers(job.git, job.settings.manifest, baseSha, report.headSha)
         : true;
     const head = await loadHead(job, baseSha);
-    const base = baseSha
-        ? await loadBase(job, baseSha, false)
-        : { accesses: [], problems: [] };
+    const base = baseSha ? await loadBase(job, baseSha, false) : noResolution();
     const changeSet = diffAccesses(base.accesses, head.resolution.accesses);
     report.planHash = changeSet.hash;
     if (job.settings.scope === "full" && !job.cakewalk) {

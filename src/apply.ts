@@ -13,6 +13,7 @@ import {
 } from "./job.js";
 import { classifyAgainstLive, readLive } from "./live.js";
 import type { AccessGrant, Report, ReportEntry } from "./model.js";
+import { noResolution } from "./resolve.js";
 
 /** Where an apply starts from, decided from the applied commit. */
 interface Anchor {
@@ -81,7 +82,7 @@ async function applyFrom(
   const head = await loadHead(job);
   const base = anchor.baseSha
     ? await loadBase(job, anchor.baseSha, true)
-    : { accesses: [], problems: [] };
+    : noResolution();
   const changeSet = diffAccesses(base.accesses, head.resolution.accesses);
   report.planHash = changeSet.hash;
 

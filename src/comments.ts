@@ -207,8 +207,7 @@ async function checkPlanHash(
   if (!plannedHash) return { hashCheck: "no-plan" };
   try {
     if (!start) throw new Error("its first commit could not be found");
-    const resolved = await changeHash(job, start, job.cakewalk);
-    const written = await changeHash(job, start, undefined);
+    const { resolved, written } = await changeHashes(job, start);
     const match = [resolved, written].includes(plannedHash);
     return {
       hashCheck: match ? "match" : "mismatch",
@@ -224,18 +223,29 @@ async function checkPlanHash(
   }
 }
 
-async function changeHash(
+/**
+ * The plan hashes of the change from `beforeSha` to the run's commit:
+ * resolved through Cakewalk (when the run has credentials), and by the
+ * written references. Each side is read and parsed once.
+ */
+async function changeHashes(
   job: Job,
   beforeSha: string,
-  directory: Job["cakewalk"],
-): Promise<string> {
+): Promise<{ resolved: string; written: string }> {
   const sides = await Promise.all(
-    [beforeSha, job.report.headSha].map(async (sha) => {
-      const side = await loadSide(job.git, sha, job.settings.manifest);
-      return resolveManifests(side.manifests, { directory, lenient: true });
-    }),
+    [beforeSha, job.report.headSha].map((sha) =>
+      loadSide(job.git, sha, job.settings.manifest),
+    ),
   );
-  return diffAccesses(sides[0]!.accesses, sides[1]!.accesses).hash;
+  const hash = async (directory: Job["cakewalk"]) => {
+    const [before, after] = await Promise.all(
+      sides.map((side) =>
+        resolveManifests(side.manifests, { directory, lenient: true }),
+      ),
+    );
+    return diffAccesses(before!.accesses, after!.accesses).hash;
+  };
+  return { resolved: await hash(job.cakewalk), written: await hash(undefined) };
 }
 
 /**

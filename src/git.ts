@@ -9,6 +9,14 @@ const run = promisify(execFile);
 /** Larger manifests are refused before they are read (SPEC: 10 MiB). */
 export const maxManifestBytes = 10 * 1024 * 1024;
 
+/** One manifest file in a commit's tree. */
+export interface ListedFile {
+  path: string;
+  /** The blob id: equal ids mean equal content. */
+  blob: string;
+  size: number;
+}
+
 /** One manifest file as stored at a commit. */
 export interface StoredFile {
   path: string;
@@ -159,14 +167,15 @@ export class GitReader {
   }
 
   /**
-   * The files at a commit that the `manifest` input names: a path, or a
-   * glob matched against every path in the commit's tree.
+   * The files at a commit that the `manifest` input names (a path, or a
+   * glob matched against every path in the commit's tree), without their
+   * contents: enough to tell whether two commits' manifests differ.
    */
-  async manifestFiles(sha: string, pattern: string): Promise<StoredFile[]> {
+  async listManifest(sha: string, pattern: string): Promise<ListedFile[]> {
     await this.ensureCommit(sha);
     const listing = await this.git(["ls-tree", "-r", "-z", "--long", sha]);
     const wanted = pattern.replace(/^\.\//, "");
-    const entries = listing
+    return listing
       .split("\0")
       .filter(Boolean)
       .map((line) => {
@@ -176,10 +185,14 @@ export class GitReader {
       })
       .filter((e) => e.type === "blob")
       .filter((e) => e.path === wanted || minimatch(e.path, wanted))
+      .map(({ path, blob, size }) => ({ path, blob, size }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
 
+  /** The manifest files at a commit, with their contents. */
+  async manifestFiles(sha: string, pattern: string): Promise<StoredFile[]> {
     const files: StoredFile[] = [];
-    for (const entry of entries) {
+    for (const entry of await this.listManifest(sha, pattern)) {
       if (entry.size > maxManifestBytes) {
         throw new ActionError(
           "invalid-manifest",

@@ -6,7 +6,7 @@ import { createGitHub, type GitHub } from "./github/client.js";
 import { hasErrors, loadSide, type ManifestSide } from "./load.js";
 import type { Log } from "./log.js";
 import type { Problem, Report } from "./model.js";
-import { resolveManifests, type Resolution } from "./resolve.js";
+import { noResolution, resolveManifests, type Resolution } from "./resolve.js";
 import type { Settings } from "./settings.js";
 
 /** Everything one run works with: inputs, event, and its connections. */
@@ -114,7 +114,7 @@ export async function loadHead(
   const side = await loadSide(job.git, report.headSha, settings.manifest);
   if (side.files.length === 0) {
     const before = baseSha
-      ? await job.git.manifestFiles(baseSha, settings.manifest)
+      ? await job.git.listManifest(baseSha, settings.manifest)
       : [];
     throw new ActionError(
       "invalid-manifest",
@@ -172,7 +172,7 @@ export async function loadBase(
       "the whole manifest with Cakewalk instead.";
     if (strict) throw new ActionError("invalid-manifest", message);
     job.report.notes.push(message);
-    return { accesses: [], problems: [] };
+    return noResolution();
   }
   const resolution = await resolveManifests(side.manifests, {
     directory: job.cakewalk,
@@ -181,16 +181,10 @@ export async function loadBase(
   // The base's problems were the past's. Only entries matched by their
   // written text are worth a word, and as notes: their lines are the
   // base's, not the lines of the files annotated.
-  for (const problem of resolution.problems) {
-    if (
-      problem.severity === "warning" &&
-      problem.message.includes("no longer resolves")
-    ) {
-      const { file, line } = problem.location;
-      job.report.notes.push(
-        `${file}:${line} at ${sha.slice(0, 12)}: ${problem.message}`,
-      );
-    }
+  for (const { location, message } of resolution.matchedByText) {
+    job.report.notes.push(
+      `${location.file}:${location.line} at ${sha.slice(0, 12)}: ${message}`,
+    );
   }
   return resolution;
 }

@@ -41,7 +41,7 @@ export async function manifestDiffers(
   b: string,
 ): Promise<boolean> {
   const listing = async (sha: string) =>
-    (await git.manifestFiles(sha, pattern))
+    (await git.listManifest(sha, pattern))
       .map((f) => `${f.path}\t${f.blob}`)
       .join("\n");
   return (await listing(a)) !== (await listing(b));

@@ -3,6 +3,7 @@ import { isReviewEvent, reviewBaseSha } from "./event.js";
 import { loadBase, loadHead, type Job } from "./job.js";
 import { classifyAgainstLive, readLive } from "./live.js";
 import { manifestDiffers } from "./load.js";
+import { noResolution } from "./resolve.js";
 import type { Change, ReportEntry } from "./model.js";
 
 /**
@@ -36,9 +37,7 @@ export async function plan(job: Job): Promise<void> {
       )
     : true;
   const head = await loadHead(job, baseSha);
-  const base = baseSha
-    ? await loadBase(job, baseSha, false)
-    : { accesses: [], problems: [] };
+  const base = baseSha ? await loadBase(job, baseSha, false) : noResolution();
   const changeSet = diffAccesses(base.accesses, head.resolution.accesses);
   report.planHash = changeSet.hash;
 

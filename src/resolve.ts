@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import pMap from "p-map";
+import { isUuid } from "./manifest/schema.js";
 import type {
   AccessEntry,
   CakewalkUser,
@@ -33,10 +34,17 @@ export interface ResolveOptions {
 export interface Resolution {
   accesses: ResolvedAccess[];
   problems: Problem[];
+  /**
+   * With `lenient`: the warnings (also in `problems`) of accesses that no
+   * longer resolve and are matched by their written reference.
+   */
+  matchedByText: Problem[];
 }
 
-const uuidPattern =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The resolution of no manifest at all. */
+export function noResolution(): Resolution {
+  return { accesses: [], problems: [], matchedByText: [] };
+}
 
 /**
  * How emails and names are compared: surrounding whitespace, Unicode form
@@ -44,10 +52,6 @@ const uuidPattern =
  */
 export function normalise(text: string): string {
   return text.trim().normalize("NFC").toLowerCase();
-}
-
-function isUuid(text: string): boolean {
-  return uuidPattern.test(text.trim());
 }
 
 function at(location: Location): string {
@@ -104,11 +108,19 @@ export async function resolveManifests(
     }
   }
 
+  const matchedByText: Problem[] = [];
   const accesses = options.directory
-    ? await resolveInCakewalk(locals, options.directory, options, problems)
+    ? await resolveInCakewalk(locals, options.directory, options, {
+        problems,
+        matchedByText,
+      })
     : locals.map(unresolvedAccess);
 
-  return { accesses: withoutDuplicates(accesses, problems), problems };
+  return {
+    accesses: withoutDuplicates(accesses, problems),
+    problems,
+    matchedByText,
+  };
 }
 
 function applyAliases(
@@ -119,14 +131,9 @@ function applyAliases(
   const user = userRef(file, entry.user, problems);
   if (!user) return undefined;
 
-  // SPEC order: a UUID is an id, then an alias of this file, then a name.
   const appText = entry.app.text.trim();
   const alias = isUuid(appText) ? undefined : file.apps.get(appText);
-  const app: LocalRef = isUuid(appText)
-    ? { kind: "id", id: appText }
-    : alias
-      ? { kind: "id", id: alias.id }
-      : { kind: "name", name: appText };
+  const app = idAliasOrName(appText, alias?.id);
 
   let level: LocalRef | undefined;
   if (entry.permissionLevel) {
@@ -139,16 +146,19 @@ function applyAliases(
             (a) => a.id.toLowerCase() === app.id.toLowerCase(),
           )
         : undefined);
-    const levelAlias = isUuid(levelText)
-      ? undefined
-      : owner?.permissionLevels.get(levelText);
-    level = isUuid(levelText)
-      ? { kind: "id", id: levelText }
-      : levelAlias
-        ? { kind: "id", id: levelAlias.text.trim() }
-        : { kind: "name", name: levelText };
+    const levelAlias = owner?.permissionLevels.get(levelText);
+    level = idAliasOrName(levelText, levelAlias?.text.trim());
   }
   return { entry, app, user, level };
+}
+
+/**
+ * SPEC order for apps and levels: a UUID is an id, then an alias of this
+ * file (given as the id it stands for), then a name to look up.
+ */
+function idAliasOrName(text: string, aliasId: string | undefined): LocalRef {
+  if (isUuid(text)) return { kind: "id", id: text };
+  return aliasId ? { kind: "id", id: aliasId } : { kind: "name", name: text };
 }
 
 function userRef(
@@ -304,8 +314,9 @@ async function resolveInCakewalk(
   locals: LocalAccess[],
   directory: Directory,
   options: ResolveOptions,
-  problems: Problem[],
+  found: { problems: Problem[]; matchedByText: Problem[] },
 ): Promise<ResolvedAccess[]> {
+  const { problems } = found;
   const lookup = new Lookup(directory);
   const [users, apps] = await Promise.all([
     lookup.userIndex(),
@@ -318,13 +329,15 @@ async function resolveInCakewalk(
     if (access) {
       resolved.push(access);
     } else if (options.lenient) {
-      problems.push({
+      const warning: Problem = {
         severity: "warning",
         location: local.entry.location,
         message:
           "This access of the earlier manifest no longer resolves in " +
           "Cakewalk; it is matched by its written reference instead.",
-      });
+      };
+      problems.push(warning);
+      found.matchedByText.push(warning);
       resolved.push(unresolvedAccess(local));
     }
   }

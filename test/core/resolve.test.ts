@@ -323,10 +323,16 @@ accesses:
     permissionLevel: Viewer
     user: deleted.person@example.com
 `);
-    const { problems, accesses } = await resolveManifests([file], {
-      directory: client,
-      lenient: true,
-    });
+    const { problems, accesses, matchedByText } = await resolveManifests(
+      [file],
+      { directory: client, lenient: true },
+    );
+    expect(matchedByText).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        location: expect.objectContaining({ line: 5 }),
+      }),
+    ]);
     expect(accesses[0]!.key).toBe(
       "app:name:figma|user:email:deleted.person@example.com",
     );
